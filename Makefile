@@ -1,0 +1,62 @@
+# Rollbook developer entry points. README: `make run`, `make test`; the rest is here.
+SHELL := /bin/bash
+PYTHON := $(or $(PYTHON),$(shell sh scripts/find-python.sh))
+ifeq ($(PYTHON),)
+$(error No Python >= 3.12 found: install python3.13 (e.g. `pyenv install 3.13`) and run make again)
+endif
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/rollbook
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-pg lint fmt demo migrate e2e bench postgres clean
+
+.tools/bin/uv:
+	"$(PYTHON)" -m venv .tools && .tools/bin/pip install -q "uv==0.13.9"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python "$(PYTHON)"
+	@touch $@
+
+setup: $(VENV)/.synced  ## venv + dependencies (idempotent)
+
+migrate: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate  ## load the demo school unless one is already there
+	$(PY) manage.py demo --if-absent
+
+run: demo  
+	$(PY) manage.py demo --logins
+	DEBUG=true $(VENV)/bin/honcho -f Procfile start
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PY) manage.py check --fail-level WARNING
+
+fmt: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: setup
+	$(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+
+postgres:  ## start the local PostgreSQL if it is stopped; fail loudly if unreachable
+	@sh scripts/ensure-postgres.sh
+
+test-pg: setup postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+
+test: lint test-sqlite test-pg  ## lint + the whole suite on SQLite and PostgreSQL
+
+bench: demo
+	$(PY) bench/import_year.py
+
+clean:
+	rm -rf $(VENV) .tools var/*.sqlite3

@@ -1,0 +1,152 @@
+"""Pupils, their registration groups (classes), families and contacts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from rollbook.core.models import School
+from rollbook.pupils import rules
+
+
+class RegistrationGroup(models.Model):
+    """A class / registration group, e.g. '3B'. Teachers take its register."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="registration_groups")
+    name = models.CharField(max_length=40)
+    year_group = models.CharField(max_length=2, blank=True)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="registration_groups")
+
+    class Meta:
+        ordering = ["school", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="one_class_name_per_school")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Family(models.Model):
+    """Siblings who share contacts; `reference` is the MIS family id where there is one."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="families")
+    reference = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name_plural = "families"
+        constraints = [models.UniqueConstraint(fields=["school", "reference"], name="one_family_reference_per_school")]
+
+    def __str__(self) -> str:
+        return f"Family {self.reference}"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    OTHER = "O", "Other"
+    UNKNOWN = "U", "Not known"
+
+
+class SenStatus(models.TextChoices):
+    NONE = "N", "No special educational need"
+    SUPPORT = "K", "SEN support"
+    EHCP = "E", "Education, health and care plan"
+
+
+class PupilQuerySet(models.QuerySet):
+    def on_roll(self, first: date, last: date | None = None) -> PupilQuerySet:
+        """Pupils on roll at any time between `first` and `last` (inclusive)."""
+        last = last or first
+        return self.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=first), admission_date__lte=last)
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13)
+    legal_surname = models.CharField(max_length=100)
+    legal_forename = models.CharField(max_length=100)
+    preferred_surname = models.CharField(max_length=100, blank=True)
+    preferred_forename = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    year_group = models.CharField(max_length=2)
+    registration_group = models.ForeignKey(
+        RegistrationGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
+    )
+    admission_date = models.DateField()
+    leaving_date = models.DateField(null=True, blank=True, help_text="Last day on roll")
+    pupil_premium = models.BooleanField(default=False)
+    fsm = models.BooleanField("free school meals", default=False)
+    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    eal = models.BooleanField("English as an additional language", default=False)
+    cla = models.BooleanField("child looked after", default=False)
+    cin = models.BooleanField("child in need", default=False)
+    cp_plan = models.BooleanField("child protection plan", default=False)
+    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_surname", "legal_forename"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="one_pupil_per_upn_per_school"),
+            models.CheckConstraint(
+                condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("admission_date")),
+                name="pupil_leaves_after_admission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_forename or self.legal_forename} {self.preferred_surname or self.legal_surname}"
+
+    @property
+    def has_ehcp(self) -> bool:
+        return self.sen_status == SenStatus.EHCP
+
+    def is_compulsory_school_age(self, on: date) -> bool:
+        return rules.is_compulsory_school_age(self.date_of_birth, on)
+
+
+class Contact(models.Model):
+    """A parent or carer; siblings share contacts through `PupilContact` links."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="contacts")
+    title = models.CharField(max_length=20, blank=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    mobile_phone = models.CharField(max_length=30, blank=True)
+    home_phone = models.CharField(max_length=30, blank=True)
+    work_phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(max_length=40, default="English")
+    pupils = models.ManyToManyField(Pupil, through="PupilContact", related_name="contacts")
+
+    class Meta:
+        ordering = ["surname", "forename"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.forename} {self.surname}".strip()
+
+
+class PupilContact(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pupil_links")
+    relationship = models.CharField(max_length=40)
+    parental_responsibility = models.BooleanField(default=True)
+    lives_with_pupil = models.BooleanField(default=True)
+    priority = models.PositiveSmallIntegerField(default=1, help_text="1 is called first")
+
+    class Meta:
+        ordering = ["pupil", "priority"]
+        constraints = [models.UniqueConstraint(fields=["pupil", "contact"], name="one_link_per_pupil_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.relationship}) of {self.pupil}"
