@@ -21,7 +21,8 @@ def record(
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label or (actor.get_username() if getattr(actor, "is_authenticated", False) else ""),
+        actor_label=actor_label
+        or (actor.get_username() if getattr(actor, "is_authenticated", False) else ""),
         school=school,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -32,7 +32,9 @@ class TermDates:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"term {self.name!r} ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                f"term {self.name!r} ends ({self.end}) before it starts ({self.start})"
+            )
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ class SchoolCalendar:
         return any(t.start <= day <= t.end for t in self.terms)
 
     def is_closure(self, day: date, session: Session | None = None) -> bool:
-        return any(c.day == day and (c.session is None or c.session == session) for c in self.closures)
+        return any(
+            c.day == day and (c.session is None or c.session == session) for c in self.closures
+        )
 
     def is_school_day(self, day: date) -> bool:
         return day in self._days
@@ -104,9 +108,13 @@ class SchoolCalendar:
         return day in self._days and (day, session) not in self._closed_sessions
 
     def school_days(self, first: date | None = None, last: date | None = None) -> list[date]:
-        return sorted(d for d in self._days if (first is None or d >= first) and (last is None or d <= last))
+        return sorted(
+            d for d in self._days if (first is None or d >= first) and (last is None or d <= last)
+        )
 
-    def school_sessions(self, first: date | None = None, last: date | None = None) -> list[tuple[date, Session]]:
+    def school_sessions(
+        self, first: date | None = None, last: date | None = None
+    ) -> list[tuple[date, Session]]:
         return [
             (d, s)
             for d in self.school_days(first, last)

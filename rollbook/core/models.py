@@ -45,10 +45,13 @@ class School(models.Model):
     def calendar(self) -> calendar.SchoolCalendar:
         """The school's calendar as plain values for the pure rules."""
         terms = tuple(
-            calendar.TermDates(t.name, t.start_date, t.end_date) for t in self.terms.order_by("start_date")
+            calendar.TermDates(t.name, t.start_date, t.end_date)
+            for t in self.terms.order_by("start_date")
         )
         closures = tuple(
-            calendar.ClosureDay(c.date, calendar.Session(c.session) if c.session else None, c.reason)
+            calendar.ClosureDay(
+                c.date, calendar.Session(c.session) if c.session else None, c.reason
+            )
             for c in self.closures.all()
         )
         return calendar.SchoolCalendar(terms=terms, closures=closures)
@@ -60,7 +63,11 @@ class AcademicYear(models.Model):
 
     class Meta:
         ordering = ["school", "start_year"]
-        constraints = [models.UniqueConstraint(fields=["school", "start_year"], name="one_year_label_per_school")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "start_year"], name="one_year_label_per_school"
+            )
+        ]
 
     def __str__(self) -> str:
         return calendar.academic_year_label(self.start_year)
@@ -76,8 +83,13 @@ class Term(models.Model):
     class Meta:
         ordering = ["school", "start_date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="term_ends_after_start"),
-            models.UniqueConstraint(fields=["school", "start_date"], name="one_term_per_start_date"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="term_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "start_date"], name="one_term_per_start_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,12 +106,18 @@ class Closure(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
     date = models.DateField()
-    session = models.CharField(max_length=2, choices=SessionChoice.choices, blank=True, help_text="Blank: all day")
+    session = models.CharField(
+        max_length=2, choices=SessionChoice.choices, blank=True, help_text="Blank: all day"
+    )
     reason = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["school", "date"]
-        constraints = [models.UniqueConstraint(fields=["school", "date", "session"], name="one_closure_per_session")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "date", "session"], name="one_closure_per_session"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.session or 'all day'}: {self.reason}"
@@ -120,12 +138,16 @@ class Role(models.TextChoices):
 class StaffRole(models.Model):
     """A role a user holds at a school; a user may hold several, at several schools."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "school", "role"], name="one_role_grant")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="one_role_grant")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.school.name}"
@@ -138,9 +160,15 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_label = models.CharField(max_length=150, blank=True, help_text="e.g. 'rollbook import marks' when no user")
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="e.g. 'rollbook import marks' when no user"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
     kind = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True)

@@ -18,11 +18,15 @@ class RegistrationGroup(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="registration_groups")
     name = models.CharField(max_length=40)
     year_group = models.CharField(max_length=2, blank=True)
-    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="registration_groups")
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="registration_groups"
+    )
 
     class Meta:
         ordering = ["school", "name"]
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="one_class_name_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="one_class_name_per_school")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -36,7 +40,11 @@ class Family(models.Model):
 
     class Meta:
         verbose_name_plural = "families"
-        constraints = [models.UniqueConstraint(fields=["school", "reference"], name="one_family_reference_per_school")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "reference"], name="one_family_reference_per_school"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Family {self.reference}"
@@ -59,7 +67,9 @@ class PupilQuerySet(models.QuerySet):
     def on_roll(self, first: date, last: date | None = None) -> PupilQuerySet:
         """Pupils on roll at any time between `first` and `last` (inclusive)."""
         last = last or first
-        return self.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=first), admission_date__lte=last)
+        return self.filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=first), admission_date__lte=last
+        )
 
 
 class Pupil(models.Model):
@@ -79,12 +89,16 @@ class Pupil(models.Model):
     leaving_date = models.DateField(null=True, blank=True, help_text="Last day on roll")
     pupil_premium = models.BooleanField(default=False)
     fsm = models.BooleanField("free school meals", default=False)
-    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    sen_status = models.CharField(
+        "SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE
+    )
     eal = models.BooleanField("English as an additional language", default=False)
     cla = models.BooleanField("child looked after", default=False)
     cin = models.BooleanField("child in need", default=False)
     cp_plan = models.BooleanField("child protection plan", default=False)
-    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils")
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,7 +109,8 @@ class Pupil(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "upn"], name="one_pupil_per_upn_per_school"),
             models.CheckConstraint(
-                condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("admission_date")),
+                condition=Q(leaving_date__isnull=True)
+                | Q(leaving_date__gte=models.F("admission_date")),
                 name="pupil_leaves_after_admission",
             ),
         ]
@@ -146,7 +161,9 @@ class PupilContact(models.Model):
 
     class Meta:
         ordering = ["pupil", "priority"]
-        constraints = [models.UniqueConstraint(fields=["pupil", "contact"], name="one_link_per_pupil_contact")]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "contact"], name="one_link_per_pupil_contact")
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact} ({self.relationship}) of {self.pupil}"

@@ -27,14 +27,22 @@ class Mark(models.Model):
     code = models.CharField(max_length=2)
     minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     entered_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (optimistic concurrency)")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change (optimistic concurrency)"
+    )
 
     class Meta:
         ordering = ["date", "session"]
-        constraints = [models.UniqueConstraint(fields=["pupil", "date", "session"], name="one_mark_per_pupil_session")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "date", "session"], name="one_mark_per_pupil_session"
+            )
+        ]
         indexes = [models.Index(fields=["school", "date"], name="mark_school_date")]
 
     def __str__(self) -> str:
@@ -54,7 +62,9 @@ class MarkRevision(models.Model):
     old_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     new_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_by_label = models.CharField(max_length=150, blank=True)
     changed_at = models.DateTimeField()
     reason = models.TextField()

@@ -124,7 +124,11 @@ def enrolment_tally(
         (day, code)
         for day, code in marks
         if within_enrolment(
-            day, period_start=period_start, period_end=period_end, admission=admission, leaving=leaving
+            day,
+            period_start=period_start,
+            period_end=period_end,
+            admission=admission,
+            leaving=leaving,
         )
     )
 
@@ -140,7 +144,9 @@ class Summary:
 
     @property
     def persistent_absence_rate(self) -> Fraction | None:
-        return Fraction(100 * self.persistent_absentees, self.enrolments) if self.enrolments else None
+        return (
+            Fraction(100 * self.persistent_absentees, self.enrolments) if self.enrolments else None
+        )
 
     @property
     def severe_absence_rate(self) -> Fraction | None:
@@ -164,4 +170,6 @@ def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
     if rate is None:
         return None
     quantum = Decimal(1).scaleb(-places)
-    return (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )

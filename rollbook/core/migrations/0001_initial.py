@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,101 +15,276 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'A URN is six digits.')], verbose_name='URN')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(choices=[('nursery', 'Nursery'), ('primary', 'Primary'), ('middle', 'Middle'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special')], default='primary', max_length=20)),
-                ('local_authority', models.CharField(blank=True, max_length=100, verbose_name='local authority')),
-                ('la_code', models.CharField(blank=True, max_length=3, validators=[django.core.validators.RegexValidator('^\\d{3}$', 'An LA code is three digits.')], verbose_name='LA code')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "urn",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "A URN is six digits."
+                            )
+                        ],
+                        verbose_name="URN",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("nursery", "Nursery"),
+                            ("primary", "Primary"),
+                            ("middle", "Middle"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                        ],
+                        default="primary",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.CharField(blank=True, max_length=100, verbose_name="local authority"),
+                ),
+                (
+                    "la_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{3}$", "An LA code is three digits."
+                            )
+                        ],
+                        verbose_name="LA code",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(blank=True, help_text="e.g. 'rollbook import marks' when no user", max_length=150)),
-                ('kind', models.CharField(db_index=True, max_length=60)),
-                ('object_type', models.CharField(blank=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=60)),
-                ('pupil_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'rollbook import marks' when no user",
+                        max_length=150,
+                    ),
+                ),
+                ("kind", models.CharField(db_index=True, max_length=60)),
+                ("object_type", models.CharField(blank=True, max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=60)),
+                ("pupil_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_events",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AcademicYear',
+            name="AcademicYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_year', models.PositiveSmallIntegerField(help_text='2025 for 2025/26')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='academic_years', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_year", models.PositiveSmallIntegerField(help_text="2025 for 2025/26")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="academic_years",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'start_year'],
+                "ordering": ["school", "start_year"],
             },
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('teacher', 'Class teacher'), ('office', 'Office / attendance officer'), ('attendance_lead', 'Attendance lead'), ('dsl', 'Designated safeguarding lead'), ('senco', 'SENCO'), ('head', 'Head teacher'), ('governor', 'Governor'), ('trust_analyst', 'Trust / LA analyst'), ('admin', 'System administrator')], max_length=20)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to='core.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("teacher", "Class teacher"),
+                            ("office", "Office / attendance officer"),
+                            ("attendance_lead", "Attendance lead"),
+                            ("dsl", "Designated safeguarding lead"),
+                            ("senco", "SENCO"),
+                            ("head", "Head teacher"),
+                            ("governor", "Governor"),
+                            ("trust_analyst", "Trust / LA analyst"),
+                            ("admin", "System administrator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to="core.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='core.academicyear')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="core.academicyear",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'start_date'],
+                "ordering": ["school", "start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Closure',
+            name="Closure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('session', models.CharField(blank=True, choices=[('AM', 'Morning'), ('PM', 'Afternoon')], help_text='Blank: all day', max_length=2)),
-                ('reason', models.CharField(max_length=200)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "session",
+                    models.CharField(
+                        blank=True,
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")],
+                        help_text="Blank: all day",
+                        max_length=2,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'date'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'date', 'session'), name='one_closure_per_session')],
+                "ordering": ["school", "date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "date", "session"), name="one_closure_per_session"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='academicyear',
-            constraint=models.UniqueConstraint(fields=('school', 'start_year'), name='one_year_label_per_school'),
+            model_name="academicyear",
+            constraint=models.UniqueConstraint(
+                fields=("school", "start_year"), name="one_year_label_per_school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.UniqueConstraint(fields=('user', 'school', 'role'), name='one_role_grant'),
+            model_name="staffrole",
+            constraint=models.UniqueConstraint(
+                fields=("user", "school", "role"), name="one_role_grant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='term_ends_after_start'),
+            model_name="term",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="term_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(fields=('school', 'start_date'), name='one_term_per_start_date'),
+            model_name="term",
+            constraint=models.UniqueConstraint(
+                fields=("school", "start_date"), name="one_term_per_start_date"
+            ),
         ),
     ]

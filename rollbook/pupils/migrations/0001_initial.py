@@ -6,130 +6,271 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=20)),
-                ('forename', models.CharField(max_length=100)),
-                ('surname', models.CharField(max_length=100)),
-                ('mobile_phone', models.CharField(blank=True, max_length=30)),
-                ('home_phone', models.CharField(blank=True, max_length=30)),
-                ('work_phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('preferred_language', models.CharField(default='English', max_length=40)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=20)),
+                ("forename", models.CharField(max_length=100)),
+                ("surname", models.CharField(max_length=100)),
+                ("mobile_phone", models.CharField(blank=True, max_length=30)),
+                ("home_phone", models.CharField(blank=True, max_length=30)),
+                ("work_phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("preferred_language", models.CharField(default="English", max_length=40)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['surname', 'forename'],
+                "ordering": ["surname", "forename"],
             },
         ),
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='families', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=40)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="families",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'families',
+                "verbose_name_plural": "families",
             },
         ),
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('upn', models.CharField(max_length=13, verbose_name='UPN')),
-                ('legal_surname', models.CharField(max_length=100)),
-                ('legal_forename', models.CharField(max_length=100)),
-                ('preferred_surname', models.CharField(blank=True, max_length=100)),
-                ('preferred_forename', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('gender', models.CharField(choices=[('F', 'Female'), ('M', 'Male'), ('O', 'Other'), ('U', 'Not known')], default='U', max_length=1)),
-                ('year_group', models.CharField(max_length=2)),
-                ('admission_date', models.DateField()),
-                ('leaving_date', models.DateField(blank=True, help_text='Last day on roll', null=True)),
-                ('pupil_premium', models.BooleanField(default=False)),
-                ('fsm', models.BooleanField(default=False, verbose_name='free school meals')),
-                ('sen_status', models.CharField(choices=[('N', 'No special educational need'), ('K', 'SEN support'), ('E', 'Education, health and care plan')], default='N', max_length=1, verbose_name='SEN status')),
-                ('eal', models.BooleanField(default=False, verbose_name='English as an additional language')),
-                ('cla', models.BooleanField(default=False, verbose_name='child looked after')),
-                ('cin', models.BooleanField(default=False, verbose_name='child in need')),
-                ('cp_plan', models.BooleanField(default=False, verbose_name='child protection plan')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pupils', to='pupils.family')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pupils', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("upn", models.CharField(max_length=13, verbose_name="UPN")),
+                ("legal_surname", models.CharField(max_length=100)),
+                ("legal_forename", models.CharField(max_length=100)),
+                ("preferred_surname", models.CharField(blank=True, max_length=100)),
+                ("preferred_forename", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("F", "Female"),
+                            ("M", "Male"),
+                            ("O", "Other"),
+                            ("U", "Not known"),
+                        ],
+                        default="U",
+                        max_length=1,
+                    ),
+                ),
+                ("year_group", models.CharField(max_length=2)),
+                ("admission_date", models.DateField()),
+                (
+                    "leaving_date",
+                    models.DateField(blank=True, help_text="Last day on roll", null=True),
+                ),
+                ("pupil_premium", models.BooleanField(default=False)),
+                ("fsm", models.BooleanField(default=False, verbose_name="free school meals")),
+                (
+                    "sen_status",
+                    models.CharField(
+                        choices=[
+                            ("N", "No special educational need"),
+                            ("K", "SEN support"),
+                            ("E", "Education, health and care plan"),
+                        ],
+                        default="N",
+                        max_length=1,
+                        verbose_name="SEN status",
+                    ),
+                ),
+                (
+                    "eal",
+                    models.BooleanField(
+                        default=False, verbose_name="English as an additional language"
+                    ),
+                ),
+                ("cla", models.BooleanField(default=False, verbose_name="child looked after")),
+                ("cin", models.BooleanField(default=False, verbose_name="child in need")),
+                (
+                    "cp_plan",
+                    models.BooleanField(default=False, verbose_name="child protection plan"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "family",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pupils",
+                        to="pupils.family",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pupils",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['legal_surname', 'legal_forename'],
+                "ordering": ["legal_surname", "legal_forename"],
             },
         ),
         migrations.CreateModel(
-            name='PupilContact',
+            name="PupilContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(max_length=40)),
-                ('parental_responsibility', models.BooleanField(default=True)),
-                ('lives_with_pupil', models.BooleanField(default=True)),
-                ('priority', models.PositiveSmallIntegerField(default=1, help_text='1 is called first')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pupil_links', to='pupils.contact')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_links', to='pupils.pupil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("relationship", models.CharField(max_length=40)),
+                ("parental_responsibility", models.BooleanField(default=True)),
+                ("lives_with_pupil", models.BooleanField(default=True)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(default=1, help_text="1 is called first"),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pupil_links",
+                        to="pupils.contact",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_links",
+                        to="pupils.pupil",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pupil', 'priority'],
+                "ordering": ["pupil", "priority"],
             },
         ),
         migrations.AddField(
-            model_name='contact',
-            name='pupils',
-            field=models.ManyToManyField(related_name='contacts', through='pupils.PupilContact', to='pupils.pupil'),
+            model_name="contact",
+            name="pupils",
+            field=models.ManyToManyField(
+                related_name="contacts", through="pupils.PupilContact", to="pupils.pupil"
+            ),
         ),
         migrations.CreateModel(
-            name='RegistrationGroup',
+            name="RegistrationGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('year_group', models.CharField(blank=True, max_length=2)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registration_groups', to='core.school')),
-                ('teachers', models.ManyToManyField(blank=True, related_name='registration_groups', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("year_group", models.CharField(blank=True, max_length=2)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registration_groups",
+                        to="core.school",
+                    ),
+                ),
+                (
+                    "teachers",
+                    models.ManyToManyField(
+                        blank=True, related_name="registration_groups", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'name'],
+                "ordering": ["school", "name"],
             },
         ),
         migrations.AddField(
-            model_name='pupil',
-            name='registration_group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pupils', to='pupils.registrationgroup'),
+            model_name="pupil",
+            name="registration_group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="pupils",
+                to="pupils.registrationgroup",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.UniqueConstraint(fields=('school', 'reference'), name='one_family_reference_per_school'),
+            model_name="family",
+            constraint=models.UniqueConstraint(
+                fields=("school", "reference"), name="one_family_reference_per_school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pupilcontact',
-            constraint=models.UniqueConstraint(fields=('pupil', 'contact'), name='one_link_per_pupil_contact'),
+            model_name="pupilcontact",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "contact"), name="one_link_per_pupil_contact"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registrationgroup',
-            constraint=models.UniqueConstraint(fields=('school', 'name'), name='one_class_name_per_school'),
+            model_name="registrationgroup",
+            constraint=models.UniqueConstraint(
+                fields=("school", "name"), name="one_class_name_per_school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.UniqueConstraint(fields=('school', 'upn'), name='one_pupil_per_upn_per_school'),
+            model_name="pupil",
+            constraint=models.UniqueConstraint(
+                fields=("school", "upn"), name="one_pupil_per_upn_per_school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pupil',
-            constraint=models.CheckConstraint(condition=models.Q(('leaving_date__isnull', True), ('leaving_date__gte', models.F('admission_date')), _connector='OR'), name='pupil_leaves_after_admission'),
+            model_name="pupil",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("leaving_date__isnull", True),
+                    ("leaving_date__gte", models.F("admission_date")),
+                    _connector="OR",
+                ),
+                name="pupil_leaves_after_admission",
+            ),
         ),
     ]

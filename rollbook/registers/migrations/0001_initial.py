@@ -6,61 +6,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('pupils', '0001_initial'),
+        ("core", "0001_initial"),
+        ("pupils", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mark',
+            name="Mark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('session', models.CharField(choices=[('AM', 'Morning'), ('PM', 'Afternoon')], max_length=2)),
-                ('code', models.CharField(max_length=2)),
-                ('minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('register', 'Register'), ('office', 'Office'), ('parent_report', 'Parent report'), ('import', 'Import'), ('leave_request', 'Leave request'), ('bulk', 'Bulk coding')], max_length=20)),
-                ('entered_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every change (optimistic concurrency)')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='pupils.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "session",
+                    models.CharField(
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")], max_length=2
+                    ),
+                ),
+                ("code", models.CharField(max_length=2)),
+                ("minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("office", "Office"),
+                            ("parent_report", "Parent report"),
+                            ("import", "Import"),
+                            ("leave_request", "Leave request"),
+                            ("bulk", "Bulk coding"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("entered_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped on every change (optimistic concurrency)"
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marks",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marks",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'session'],
+                "ordering": ["date", "session"],
             },
         ),
         migrations.CreateModel(
-            name='MarkRevision',
+            name="MarkRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_code', models.CharField(max_length=2)),
-                ('new_code', models.CharField(max_length=2)),
-                ('old_minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('new_minutes_late', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('register', 'Register'), ('office', 'Office'), ('parent_report', 'Parent report'), ('import', 'Import'), ('leave_request', 'Leave request'), ('bulk', 'Bulk coding')], max_length=20)),
-                ('changed_by_label', models.CharField(blank=True, max_length=150)),
-                ('changed_at', models.DateTimeField()),
-                ('reason', models.TextField()),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mark', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='registers.mark')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_code", models.CharField(max_length=2)),
+                ("new_code", models.CharField(max_length=2)),
+                ("old_minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("new_minutes_late", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("office", "Office"),
+                            ("parent_report", "Parent report"),
+                            ("import", "Import"),
+                            ("leave_request", "Leave request"),
+                            ("bulk", "Bulk coding"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("changed_by_label", models.CharField(blank=True, max_length=150)),
+                ("changed_at", models.DateTimeField()),
+                ("reason", models.TextField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mark",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="registers.mark",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['mark', 'changed_at', 'id'],
+                "ordering": ["mark", "changed_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='mark',
-            index=models.Index(fields=['school', 'date'], name='mark_school_date'),
+            model_name="mark",
+            index=models.Index(fields=["school", "date"], name="mark_school_date"),
         ),
         migrations.AddConstraint(
-            model_name='mark',
-            constraint=models.UniqueConstraint(fields=('pupil', 'date', 'session'), name='one_mark_per_pupil_session'),
+            model_name="mark",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "date", "session"), name="one_mark_per_pupil_session"
+            ),
         ),
     ]

@@ -1,0 +1,96 @@
+"""Writes to schools and their calendars: every one atomic and audited."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+
+from rollbook.core import audit
+from rollbook.core.calendar import Session, TermDates, academic_year_of
+from rollbook.core.models import AcademicYear, Closure, Phase, School, Term
+
+
+class SchoolError(ValueError):
+    pass
+
+
+@transaction.atomic
+def create_school(
+    *,
+    actor=None,
+    actor_label: str = "",
+    urn: str,
+    name: str,
+    terms: Iterable[TermDates],
+    phase: str = Phase.PRIMARY,
+    local_authority: str = "",
+    la_code: str = "",
+) -> School:
+    if School.objects.filter(urn=urn).exists():
+        raise SchoolError(f"a school with URN {urn} already exists")
+    school = School(
+        urn=urn, name=name, phase=phase, local_authority=local_authority, la_code=la_code
+    )
+    school.full_clean()
+    school.save()
+    terms = sorted(terms, key=lambda t: t.start)
+    _check_terms_do_not_overlap(terms)
+    for t in terms:
+        add_term(school=school, term=t)
+    audit.record(
+        "school.created",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        obj=school,
+        urn=urn,
+        name=name,
+        terms=[[t.name, t.start.isoformat(), t.end.isoformat()] for t in terms],
+    )
+    return school
+
+
+def _check_terms_do_not_overlap(terms: list[TermDates]) -> None:
+    for before, after in itertools.pairwise(terms):
+        if after.start <= before.end:
+            raise SchoolError(f"terms {before.name!r} and {after.name!r} overlap")
+
+
+def add_term(*, school: School, term: TermDates) -> Term:
+    """Part of `create_school` (and later of editing term dates): the caller audits."""
+    start_year = academic_year_of(term.start)
+    if academic_year_of(term.end) != start_year:
+        raise SchoolError(f"term {term.name!r} crosses the end of the academic year (31 July)")
+    year, _ = AcademicYear.objects.get_or_create(school=school, start_year=start_year)
+    return Term.objects.create(
+        school=school, academic_year=year, name=term.name, start_date=term.start, end_date=term.end
+    )
+
+
+@transaction.atomic
+def add_closure(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    day: date,
+    session: Session | None = None,
+    reason: str,
+) -> Closure:
+    if not reason.strip():
+        raise SchoolError("a closure needs a reason (e.g. 'INSET day')")
+    closure = Closure.objects.create(school=school, date=day, session=session or "", reason=reason)
+    audit.record(
+        "closure.added",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        obj=closure,
+        date=day.isoformat(),
+        session=session or "",
+        reason=reason,
+    )
+    return closure

@@ -1,0 +1,208 @@
+"""Writes to marks. A mark is never overwritten silently: every change adds a MarkRevision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from rollbook.core import audit
+from rollbook.core.csvio import ImportRejected, LineError, chunks, read_csv
+from rollbook.core.models import School
+from rollbook.registers import codes
+from rollbook.registers.importing import (
+    OPTIONAL,
+    REQUIRED,
+    MarkRow,
+    PupilFacts,
+    check_duplicates,
+    parse_mark_row,
+)
+from rollbook.registers.models import Mark, MarkRevision, Source
+
+BATCH = 5000
+
+
+class MarkError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MarkImportResult:
+    created: int
+    changed: int
+    unchanged: int
+
+
+def parse_marks_file(
+    path: str, school: School, progress: Callable[[int], None] | None = None
+) -> list[MarkRow]:
+    """Read and check a marks CSV; raise ImportRejected naming every bad line."""
+    csv_rows = read_csv(path, REQUIRED, OPTIONAL)
+    errors: list[LineError] = list(csv_rows.errors)
+    pupils = {
+        upn: PupilFacts(pk, admitted, left, dob)
+        for upn, pk, admitted, left, dob in school.pupils.values_list(
+            "upn", "pk", "admission_date", "leaving_date", "date_of_birth"
+        )
+    }
+    calendar = school.calendar()
+    rows: list[MarkRow] = []
+    for n, (line, raw) in enumerate(csv_rows.rows, 1):
+        row, row_errors = parse_mark_row(line, raw, pupils, calendar)
+        errors += row_errors
+        if row:
+            rows.append(row)
+        if progress and n % 10000 == 0:
+            progress(n)
+    errors += check_duplicates(rows)
+    if errors:
+        raise ImportRejected(str(path), sorted(errors, key=lambda e: e.line))
+    return rows
+
+
+@transaction.atomic
+def save_marks(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    rows: list[MarkRow],
+    source: str = Source.IMPORT,
+    reason: str,
+    progress: Callable[[int], None] | None = None,
+) -> MarkImportResult:
+    """Upsert marks by pupil x date x session. Same code: nothing. Different: a revision."""
+    now = timezone.now()
+    if not rows:
+        return MarkImportResult(0, 0, 0)
+    first, last = min(r.date for r in rows), max(r.date for r in rows)
+    existing = {
+        (m.pupil_id, m.date, m.session): m
+        for m in Mark.objects.filter(school=school, date__range=(first, last)).only(
+            "id", "pupil_id", "date", "session", "code", "minutes_late", "version"
+        )
+    }
+    new, changed, revisions = [], [], []
+    for row in rows:
+        mark = existing.get((row.pupil_id, row.date, row.session))
+        if mark is None:
+            new.append(
+                Mark(
+                    school=school,
+                    pupil_id=row.pupil_id,
+                    date=row.date,
+                    session=row.session,
+                    code=row.code,
+                    minutes_late=row.minutes_late,
+                    source=source,
+                    entered_by=_user(actor),
+                    entered_at=now,
+                    updated_at=now,
+                )
+            )
+        elif (mark.code, mark.minutes_late) != (row.code, row.minutes_late):
+            revisions.append(
+                _revision(mark, row.code, row.minutes_late, actor, actor_label, source, reason, now)
+            )
+            mark.code, mark.minutes_late, mark.updated_at, mark.source = (
+                row.code,
+                row.minutes_late,
+                now,
+                source,
+            )
+            mark.version += 1
+            changed.append(mark)
+    done = 0
+    for batch in chunks(new, BATCH):
+        Mark.objects.bulk_create(batch)
+        done += len(batch)
+        if progress:
+            progress(done)
+    Mark.objects.bulk_update(
+        changed, ["code", "minutes_late", "updated_at", "source", "version"], batch_size=BATCH
+    )
+    MarkRevision.objects.bulk_create(revisions, batch_size=BATCH)
+    audit.record(
+        "marks.saved",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        reason=reason,
+        source=source,
+        created=len(new),
+        changed=len(changed),
+        first_date=first.isoformat(),
+        last_date=last.isoformat(),
+    )
+    return MarkImportResult(
+        created=len(new), changed=len(changed), unchanged=len(rows) - len(new) - len(changed)
+    )
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _revision(mark, code, minutes, actor, actor_label, source, reason, now) -> MarkRevision:
+    return MarkRevision(
+        mark=mark,
+        old_code=mark.code,
+        new_code=code,
+        old_minutes_late=mark.minutes_late,
+        new_minutes_late=minutes,
+        source=source,
+        changed_by=_user(actor),
+        changed_by_label=actor_label or (actor.get_username() if _user(actor) else ""),
+        changed_at=now,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def change_mark(
+    *,
+    actor,
+    actor_label: str = "",
+    mark: Mark,
+    code: str,
+    minutes_late: int | None = None,
+    reason: str,
+    source: str = Source.OFFICE,
+    expected_version: int | None = None,
+) -> Mark:
+    """Amend one mark: needs a reason; keeps the old entry; refuses a stale edit."""
+    if not reason.strip():
+        raise MarkError("an amendment needs a reason")
+    if (problem := codes.check_code(code, mark.date)) is not None:
+        raise MarkError(
+            f"code {code!r} cannot be recorded for {mark.date}: {problem.value.replace('_', ' ')}"
+        )
+    now = timezone.now()
+    revision = _revision(mark, code, minutes_late, actor, actor_label, source, reason, now)
+    version = mark.version if expected_version is None else expected_version
+    updated = Mark.objects.filter(pk=mark.pk, version=version).update(
+        code=code, minutes_late=minutes_late, source=source, updated_at=now, version=version + 1
+    )
+    if updated != 1:
+        raise MarkError(
+            "someone else changed this mark since you opened it; reload to see their change"
+        )
+    revision.save()
+    mark.refresh_from_db()
+    audit.record(
+        "mark.changed",
+        actor=actor,
+        actor_label=actor_label,
+        school=mark.school,
+        obj=mark,
+        pupil_id=mark.pupil_id,
+        reason=reason,
+        date=mark.date.isoformat(),
+        session=mark.session,
+        old=revision.old_code,
+        new=code,
+    )
+    return mark
