@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rollbook.core import audit
@@ -34,7 +35,12 @@ def create_school(
     school = School(
         urn=urn, name=name, phase=phase, local_authority=local_authority, la_code=la_code
     )
-    school.full_clean()
+    try:
+        school.full_clean()
+    except ValidationError as e:
+        raise SchoolError(
+            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in e.message_dict.items())
+        ) from e
     school.save()
     terms = sorted(terms, key=lambda t: t.start)
     _check_terms_do_not_overlap(terms)
