@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from rollbook.core import actions
 from rollbook.core.calendar import TermDates
@@ -66,4 +65,4 @@ def add_marks(pupil: Pupil, marks: list[tuple[date, str, str]], **kw) -> None:
 
 
 def aware(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
-    return timezone.make_aware(datetime(y, m, d, hh, mm))
+    return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo("Europe/London"))

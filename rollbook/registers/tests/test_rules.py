@@ -10,7 +10,7 @@ from rollbook.registers import codes
 from rollbook.registers.rules import Tally, enrolment_tally, percent, summarise, tally, tally_counts
 
 DAY = date(2025, 10, 6)
-CURRENT = [c for c in codes.CURRENT_CODES]
+CURRENT = list(codes.CURRENT_CODES)
 POSSIBLE = [c for c in CURRENT if codes.current(c).counts_as_possible]
 NOT_POSSIBLE = [c for c in CURRENT if not codes.current(c).counts_as_possible]
 
