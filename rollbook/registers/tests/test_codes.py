@@ -9,9 +9,42 @@ BEFORE = date(2024, 6, 3)
 
 
 def test_the_2024_code_set_is_complete():
-    expected = (
-        ["/", "\\", "L", "K", "V", "P", "W", "B", "D", "C1", "M", "J1", "S", "X", "C2", "C", "T", "R", "I", "E", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "G", "N", "O", "U", "Z", "#"]
-    )
+    expected = [
+        "/",
+        "\\",
+        "L",
+        "K",
+        "V",
+        "P",
+        "W",
+        "B",
+        "D",
+        "C1",
+        "M",
+        "J1",
+        "S",
+        "X",
+        "C2",
+        "C",
+        "T",
+        "R",
+        "I",
+        "E",
+        "Q",
+        "Y1",
+        "Y2",
+        "Y3",
+        "Y4",
+        "Y5",
+        "Y6",
+        "Y7",
+        "G",
+        "N",
+        "O",
+        "U",
+        "Z",
+        "#",
+    ]
 
     assert sorted(codes.CURRENT_CODES) == sorted(expected)
 
