@@ -74,3 +74,51 @@ class MarkRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mark_id}: {self.old_code} -> {self.new_code}"
+
+
+class Register(models.Model):
+    """A class's register for one session: who submitted it and when (marks hold the codes)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="registers")
+    registration_group = models.ForeignKey(
+        "pupils.RegistrationGroup", on_delete=models.PROTECT, related_name="registers"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=SessionChoice.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["date", "session", "registration_group__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_group", "date", "session"],
+                name="one_register_per_class_session",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "date"], name="register_school_date")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_group} {self.date} {self.session}"
+
+
+class RegisterChase(models.Model):
+    """The office chased a class's missing register (one per class x session x person click)."""
+
+    registration_group = models.ForeignKey(
+        "pupils.RegistrationGroup", on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=SessionChoice.choices)
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-chased_at"]
+
+    def __str__(self) -> str:
+        return f"chase {self.registration_group} {self.date} {self.session}"
