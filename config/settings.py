@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rollbook.core",
     "rollbook.pupils",
     "rollbook.registers",
+    "rollbook.absences",
     "rollbook.reports",
 ]
 

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("rollbook.reports.urls")),
+    path("", include("rollbook.registers.urls")),
+    path("pupils/", include("rollbook.pupils.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AbsencesConfig(AppConfig):
+    name = "rollbook.absences"
+    label = "absences"

@@ -1,0 +1,1 @@
+"""Chasing absence: contact attempts (calls, texts, home visits) and parent absence reports."""
