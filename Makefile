@@ -19,6 +19,7 @@ PYTEST_ARGS ?=
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python "$(PYTHON)"
+	@mkdir -p var
 	@touch $@
 
 setup: $(VENV)/.synced  ## venv + dependencies (idempotent)
