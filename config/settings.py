@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "rollbook.pupils",
     "rollbook.registers",
     "rollbook.absences",
+    "rollbook.policy",
     "rollbook.reports",
+    "rollbook.demo",
 ]
 
 MIDDLEWARE = [
