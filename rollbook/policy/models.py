@@ -1,0 +1,122 @@
+"""A school's policy versions, the alerts monitoring raised, and the actions stages created."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from rollbook.core.models import Role, School
+from rollbook.policy.schema import ActionKind, Policy, parse_policy
+from rollbook.pupils.models import Pupil
+
+
+class SchoolPolicy(models.Model):
+    """One version of a school's policy file. Exactly one version is active; none is deleted."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="policies")
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    preset = models.CharField(max_length=60, blank=True)
+    text = models.TextField(help_text="The policy as TOML")
+    active = models.BooleanField(default=False)
+    loaded_at = models.DateTimeField()
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    loaded_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["school", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "version"], name="one_policy_version_number"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(active=True), name="one_active_policy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}: {self.name} v{self.version}"
+
+    @cached_property
+    def policy(self) -> Policy:
+        return parse_policy(self.text, f"policy v{self.version}")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DEFERRED = "deferred", "Deferred"
+    DISMISSED = "dismissed", "Dismissed"
+    DONE = "done", "Done"
+
+
+class Alert(models.Model):
+    """Something monitoring found about a pupil: a policy stage reached or a statutory trigger."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="alerts")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=40)  # "stage" or a statutory kind
+    stage_key = models.CharField(max_length=60, blank=True)
+    academic_year = models.PositiveSmallIntegerField()
+    raised_on = models.DateField(help_text="The monitoring date that raised it")
+    met_on = models.DateField(null=True, blank=True)
+    explanation = models.TextField()
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="Sessions, e.g. '2025-11-04 PM'"
+    )
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120)
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    defer_until = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_on", "pupil__legal_surname"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "dedupe_key"], name="one_alert_per_episode")
+        ]
+        indexes = [models.Index(fields=["school", "status"], name="alert_school_status")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.kind} {self.stage_key}".strip()
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PolicyAction(models.Model):
+    """A to-do or draft a stage created (a call, a letter, a meeting) until casework and comms take over."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="actions")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="policy_actions")
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, k.value.replace("_", " ")) for k in ActionKind]
+    )
+    text = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    template = models.CharField(max_length=60, blank=True)
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"

@@ -1,0 +1,174 @@
+"""The monitoring run: load facts, apply the pure rules, record new alerts and stage actions.
+
+Idempotent because the state lives in the database: each alert has a dedupe key per
+episode (a stage per pupil per academic year; a run of absence by its first day; PA/SA
+once a year), so a second run on the same day creates nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from rollbook.core import audit
+from rollbook.core.calendar import Session, academic_year_of
+from rollbook.core.models import School
+from rollbook.policy import rules
+from rollbook.policy.models import Alert, PolicyAction
+from rollbook.policy.schema import NATIONAL, Policy
+from rollbook.pupils.models import Pupil
+from rollbook.registers.models import Mark
+from rollbook.registers.queries import pupil_tallies
+from rollbook.registers.rules import Tally
+
+LOOK_BACK_DAYS = 400  # the penalty-notice window can reach back across the summer holiday
+
+
+@dataclass
+class MonitorResult:
+    as_of: date
+    policy: Policy
+    created: list[Alert] = field(default_factory=list)
+    evaluated: int = 0
+
+
+def active_policy(school: School) -> tuple[Policy, int | None]:
+    record = school.policies.filter(active=True).first()
+    return (record.policy, record.version) if record else (NATIONAL, None)
+
+
+def _evidence(keys) -> list[str]:
+    return [f"{d.isoformat()} {s.value}" for d, s in keys]
+
+
+def _add_school_days(future_days: list[date], start: date, n: int) -> date:
+    """The n-th school day after `start` (calendar days past the end of the known terms)."""
+    if n <= 0:
+        return start
+    return future_days[n - 1] if n <= len(future_days) else start + timedelta(days=n)
+
+
+def _load_facts(school: School, as_of: date):
+    year = academic_year_of(as_of)
+    tallies = pupil_tallies(school, date(year, 8, 1), as_of)
+    marks: dict[int, dict] = defaultdict(dict)
+    for pupil_id, day, session, code in Mark.objects.filter(
+        school=school, date__range=(as_of - timedelta(days=LOOK_BACK_DAYS), as_of)
+    ).values_list("pupil_id", "date", "session", "code"):
+        marks[pupil_id][(day, Session(session))] = code
+    fired: dict[int, set[str]] = defaultdict(set)
+    for pupil_id, key in Alert.objects.filter(
+        school=school, academic_year=year, kind="stage"
+    ).values_list("pupil_id", "stage_key"):
+        fired[pupil_id].add(key)
+    return year, tallies, marks, fired
+
+
+def _dedupe_key(pupil: Pupil, kind: str, year: int, alert) -> str:
+    if kind in ("persistent_absence", "severe_absence", "deletion_ground_i"):
+        return f"{pupil.pk}:{kind}:{year}"
+    first = alert.evidence[0][0].isoformat() if alert.evidence else str(year)
+    return f"{pupil.pk}:{kind}:{first}"
+
+
+@transaction.atomic
+def run_monitoring(
+    *, school: School, as_of: date, actor_label: str = "monitoring", record: bool = True
+) -> MonitorResult:
+    policy, version = active_policy(school)
+    calendar = school.calendar()
+    sessions = calendar.school_sessions(as_of - timedelta(days=LOOK_BACK_DAYS), as_of)
+    future_days = calendar.school_days(as_of + timedelta(days=1), as_of + timedelta(days=120))
+    year, tallies, marks, fired = _load_facts(school, as_of)
+    existing = set(Alert.objects.filter(school=school).values_list("dedupe_key", flat=True))
+    result = MonitorResult(as_of=as_of, policy=policy)
+    for pupil in school.pupils.on_roll(as_of).order_by("pk"):
+        facts = rules.PupilFacts(
+            pupil.pk,
+            tallies.get(pupil.pk, Tally()),
+            marks.get(pupil.pk, {}),
+            frozenset(fired[pupil.pk]),
+        )
+        result.evaluated += 1
+        for hit in rules.due_stages(policy, facts, sessions, as_of):
+            key = f"{pupil.pk}:stage:{year}:{hit.stage.key}" + (
+                f":{as_of}" if hit.stage.repeats else ""
+            )
+            if key in existing:
+                continue
+            alert = Alert(
+                school=school,
+                pupil=pupil,
+                kind="stage",
+                stage_key=hit.stage.key,
+                academic_year=year,
+                raised_on=as_of,
+                met_on=as_of,
+                explanation=hit.explanation,
+                policy_version=version,
+                dedupe_key=key,
+            )
+            result.created.append(alert)
+            if record:
+                alert.save()
+                PolicyAction.objects.bulk_create(
+                    PolicyAction(
+                        alert=alert,
+                        school=school,
+                        pupil=pupil,
+                        kind=a.kind,
+                        text=a.text,
+                        role=a.role or hit.stage.owner,
+                        template=a.template or "",
+                        due_on=_add_school_days(future_days, as_of, a.due_in_school_days),
+                    )
+                    for a in hit.stage.actions
+                )
+            existing.add(key)
+        for found in rules.statutory_alerts(policy, facts, sessions, as_of):
+            key = _dedupe_key(pupil, found.kind, year, found)
+            if key in existing or (
+                found.kind == "penalty_notice_threshold"
+                and _overlaps_earlier_notice(school, pupil, found)
+            ):
+                continue
+            alert = Alert(
+                school=school,
+                pupil=pupil,
+                kind=found.kind,
+                academic_year=year,
+                raised_on=as_of,
+                met_on=found.met_on[0] if found.met_on else None,
+                explanation=found.explanation,
+                evidence=_evidence(found.evidence),
+                policy_version=version,
+                dedupe_key=key,
+            )
+            result.created.append(alert)
+            if record:
+                alert.save()
+            existing.add(key)
+    if record:
+        audit.record(
+            "monitoring.run",
+            actor_label=actor_label,
+            school=school,
+            as_of=as_of.isoformat(),
+            policy_version=version,
+            created=len(result.created),
+            evaluated=result.evaluated,
+        )
+    return result
+
+
+def _overlaps_earlier_notice(school: School, pupil: Pupil, found) -> bool:
+    """One penalty-notice alert per set of sessions: a window that still holds sessions an
+    earlier alert already counted is the same episode, not a new one."""
+    sessions = set(_evidence(found.evidence))
+    earlier = Alert.objects.filter(
+        school=school, pupil=pupil, kind="penalty_notice_threshold"
+    ).values_list("evidence", flat=True)
+    return any(sessions & set(previous) for previous in earlier)

@@ -1,0 +1,163 @@
+"""The monitoring run against the database: alerts, stage actions, idempotency, dismissal."""
+
+import json
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from rollbook.core.models import AuditEvent
+from rollbook.core.tests.factories import add_marks, make_pupil, make_school
+from rollbook.policy.actions import AlertError, adopt_policy, decide_alert
+from rollbook.policy.models import Alert, PolicyAction
+from rollbook.policy.monitoring import run_monitoring
+from rollbook.policy.schema import PolicyError
+
+pytestmark = pytest.mark.django_db
+POLICY = """
+name = "Test policy"
+version = 1
+[[stages]]
+key = "stage1"
+name = "Stage 1"
+owner = "office"
+trigger = { days_absent_at_least = 2 }
+actions = [
+  { kind = "task", text = "Phone home", due_in_school_days = 1 },
+  { kind = "letter", text = "Stage 1 letter", template = "stage1" },
+]
+[[stages]]
+key = "stage2"
+name = "Stage 2"
+trigger = { days_absent_at_least = 4 }
+"""
+
+
+def school_days(first: date, n: int) -> list[date]:
+    days, day = [], first
+    while len(days) < n:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+@pytest.fixture
+def school():
+    school = make_school()
+    adopt_policy(actor_label="test", school=school, text=POLICY, source="test")
+    return school
+
+
+def absent(pupil, days, code="I"):
+    add_marks(pupil, [(d, s, code) for d in days for s in ("AM", "PM")])
+
+
+def test_a_stage_fires_once_with_its_actions_and_a_second_run_creates_nothing(school):
+    pupil = make_pupil(school)
+    absent(pupil, school_days(date(2025, 9, 8), 2))
+
+    first = run_monitoring(school=school, as_of=date(2025, 9, 12))
+    second = run_monitoring(school=school, as_of=date(2025, 9, 12))
+    later = run_monitoring(school=school, as_of=date(2025, 9, 19))
+
+    assert [(a.kind, a.stage_key) for a in first.created] == [
+        ("stage", "stage1"),
+        ("severe_absence", ""),
+    ]
+    assert second.created == [] and later.created == []  # SA is raised once a year
+    actions = list(PolicyAction.objects.order_by("id").values_list("kind", "role", "due_on"))
+    assert actions == [
+        ("task", "office", date(2025, 9, 15)),
+        ("letter", "office", date(2025, 9, 19)),
+    ]
+    assert AuditEvent.objects.filter(kind="monitoring.run").count() == 3
+
+
+def test_stages_fire_as_absence_grows(school):
+    pupil = make_pupil(school)
+    days = school_days(date(2025, 9, 8), 4)
+    absent(pupil, days[:2])
+    run_monitoring(school=school, as_of=days[1])
+    absent(pupil, days[2:])
+
+    result = run_monitoring(school=school, as_of=days[3])
+
+    assert [a.stage_key for a in result.created if a.kind == "stage"] == ["stage2"]
+
+
+def test_a_dry_run_stores_nothing(school):
+    pupil = make_pupil(school)
+    absent(pupil, school_days(date(2025, 9, 8), 2))
+
+    result = run_monitoring(school=school, as_of=date(2025, 9, 12), record=False)
+
+    assert len(result.created) >= 1 and not Alert.objects.exists()
+
+
+def test_the_penalty_notice_threshold_raises_one_alert_per_episode(school):
+    pupil = make_pupil(school)
+    days = school_days(date(2025, 9, 8), 7)
+    absent(pupil, days[:5], code="O")
+    run_monitoring(school=school, as_of=days[4])
+    absent(pupil, days[5:], code="G")
+
+    run_monitoring(school=school, as_of=days[6])
+
+    notices = Alert.objects.filter(kind="penalty_notice_threshold")
+    assert notices.count() == 1
+    assert notices.get().met_on == days[4]
+    assert "2025-09-08 AM" in notices.get().evidence
+
+
+def test_pupils_not_on_roll_are_not_monitored(school):
+    gone = make_pupil(school, admission_date=date(2022, 9, 1), leaving_date=date(2025, 9, 10))
+    absent(gone, school_days(date(2025, 9, 8), 3))
+
+    assert run_monitoring(school=school, as_of=date(2025, 9, 12)).evaluated == 0
+
+
+def test_an_alert_can_be_dismissed_only_with_a_reason(school):
+    pupil = make_pupil(school)
+    absent(pupil, school_days(date(2025, 9, 8), 2))
+    run_monitoring(school=school, as_of=date(2025, 9, 12))
+    alert = Alert.objects.get(kind="stage")
+    lead = get_user_model().objects.create_user("lead", password="x")
+
+    with pytest.raises(AlertError, match="reason"):
+        decide_alert(actor=lead, alert=alert, status="dismissed", reason="")
+    decide_alert(actor=lead, alert=alert, status="dismissed", reason="Bereavement: known to school")
+
+    alert.refresh_from_db()
+    assert (alert.status, alert.decided_by) == ("dismissed", lead)
+    assert AuditEvent.objects.get(kind="alert.decided").reason == "Bereavement: known to school"
+    assert run_monitoring(school=school, as_of=date(2025, 9, 12)).created == []  # still fired
+
+
+def test_adopting_a_policy_keeps_old_versions_and_refuses_bad_files(school):
+    adopt_policy(actor_label="test", school=school, text=POLICY, source="again")
+
+    assert list(school.policies.values_list("version", "active")) == [(2, True), (1, False)]
+    with pytest.raises(PolicyError, match=r"line 4, register\.minutes_open"):
+        adopt_policy(
+            actor_label="test",
+            school=school,
+            text='name="x"\nversion=1\n[register]\nminutes_open=40\n',
+            source="bad",
+        )
+    assert school.policies.count() == 2
+
+
+def test_the_monitor_command_prints_json(school):
+    pupil = make_pupil(school)
+    absent(pupil, school_days(date(2025, 9, 8), 2))
+    out = StringIO()
+
+    call_command("monitor", "--as-of", "2025-09-12", "--format", "json", stdout=out)
+
+    doc = json.loads(out.getvalue())
+    assert doc["alerts"][0]["upn"] == pupil.upn and doc["alerts"][0]["stage"] == "stage1"
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("monitor", "--as-of", "12/09/2025", stdout=StringIO())
