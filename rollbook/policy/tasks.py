@@ -1,0 +1,32 @@
+"""Scheduled monitoring: thin tasks that load by id and call one action (house style 3.6)."""
+
+from datetime import date
+
+from crontask import cron
+from django.tasks import task
+from django.utils import timezone
+
+from rollbook.core.models import School
+from rollbook.policy.monitoring import run_monitoring
+
+
+@task
+def monitor_school(school_id: int, as_of: str) -> int:
+    """Idempotent: alerts carry per-episode keys, so a repeated run raises nothing new."""
+    school = School.objects.get(pk=school_id)
+    return len(
+        run_monitoring(
+            school=school, as_of=date.fromisoformat(as_of), actor_label="daily monitoring"
+        ).created
+    )
+
+
+# After the afternoon register has closed (the latest default closes at 13:45).
+@cron("30 16 * * Mon-Fri")
+@task
+def daily_monitoring() -> int:
+    today = timezone.localdate()
+    schools = [s for s in School.objects.all() if s.calendar().is_school_day(today)]
+    for school in schools:
+        monitor_school.enqueue(school.pk, today.isoformat())
+    return len(schools)

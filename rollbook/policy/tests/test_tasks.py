@@ -1,0 +1,41 @@
+from datetime import date
+
+import pytest
+import time_machine
+
+from rollbook.core.tests.factories import add_marks, make_pupil, make_school
+from rollbook.policy.models import Alert
+from rollbook.policy.tasks import daily_monitoring, monitor_school
+
+pytestmark = pytest.mark.django_db
+WEDNESDAY_EVENING = "2025-10-08 16:30:00+01:00"
+SATURDAY = "2025-10-11 16:30:00+01:00"
+
+
+def test_the_daily_job_monitors_each_school_open_today_and_is_idempotent():
+    school = make_school()
+    pupil = make_pupil(school)
+    add_marks(pupil, [(date(2025, 10, 6), "AM", "O"), (date(2025, 10, 6), "PM", "O")])
+
+    with time_machine.travel(WEDNESDAY_EVENING, tick=False):
+        daily_monitoring.enqueue()
+        daily_monitoring.enqueue()
+
+    assert Alert.objects.filter(pupil=pupil, kind="severe_absence").count() == 1
+
+
+def test_no_monitoring_on_a_day_the_school_is_shut():
+    make_school()
+
+    with time_machine.travel(SATURDAY, tick=False):
+        result = daily_monitoring.enqueue()
+
+    assert result.return_value == 0
+
+
+def test_monitor_school_returns_how_many_alerts_it_raised():
+    school = make_school()
+    add_marks(make_pupil(school), [(date(2025, 10, 6), "AM", "O")])
+
+    assert monitor_school.enqueue(school.pk, "2025-10-06").return_value == 1
+    assert monitor_school.enqueue(school.pk, "2025-10-06").return_value == 0
