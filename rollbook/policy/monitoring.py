@@ -16,7 +16,7 @@ from django.db import transaction
 from rollbook.core import audit
 from rollbook.core.calendar import Session, academic_year_of
 from rollbook.core.models import School
-from rollbook.policy import rules
+from rollbook.policy import patterns, rules
 from rollbook.policy.models import Alert, PolicyAction
 from rollbook.policy.schema import NATIONAL, Policy
 from rollbook.pupils.models import Pupil
@@ -67,9 +67,25 @@ def _load_facts(school: School, as_of: date):
     return year, tallies, marks, fired
 
 
-def _dedupe_key(pupil: Pupil, kind: str, year: int, alert) -> str:
-    if kind in ("persistent_absence", "severe_absence", "deletion_ground_i"):
+ONCE_A_YEAR = frozenset(
+    {
+        "persistent_absence",
+        "severe_absence",
+        "deletion_ground_i",
+        "weekday_pattern",
+        "next_to_holiday",
+        "holiday_repeat",
+        "siblings_absent_together",
+    }
+)
+
+
+def _dedupe_key(pupil: Pupil, kind: str, year: int, alert, periods) -> str:
+    """One alert per episode: once a year, once a term (sharp drop), or once per run of days."""
+    if kind in ONCE_A_YEAR:
         return f"{pupil.pk}:{kind}:{year}"
+    if kind == "sharp_drop" and periods:
+        return f"{pupil.pk}:{kind}:{periods[0].first.isoformat()}"
     first = alert.evidence[0][0].isoformat() if alert.evidence else str(year)
     return f"{pupil.pk}:{kind}:{first}"
 
@@ -85,7 +101,15 @@ def run_monitoring(
     year, tallies, marks, fired = _load_facts(school, as_of)
     existing = set(Alert.objects.filter(school=school).values_list("dedupe_key", flat=True))
     result = MonitorResult(as_of=as_of, policy=policy)
-    for pupil in school.pupils.on_roll(as_of).order_by("pk"):
+    days = sorted({d for d, _ in sessions})
+    periods = patterns.periods_around([(t.name, t.start, t.end) for t in calendar.terms], as_of)
+    pupils = list(school.pupils.on_roll(as_of).order_by("pk"))
+    families: dict[int, list[int]] = defaultdict(list)
+    siblings_names = {p.pk: p.display_name for p in pupils}
+    for p in pupils:
+        if p.family_id:
+            families[p.family_id].append(p.pk)
+    for pupil in pupils:
         facts = rules.PupilFacts(
             pupil.pk,
             tallies.get(pupil.pk, Tally()),
@@ -128,8 +152,24 @@ def run_monitoring(
                     for a in hit.stage.actions
                 )
             existing.add(key)
-        for found in rules.statutory_alerts(policy, facts, sessions, as_of):
-            key = _dedupe_key(pupil, found.kind, year, found)
+        found_alerts = rules.statutory_alerts(
+            policy, facts, sessions, as_of
+        ) + patterns.pattern_alerts(
+            facts.marks,
+            school_days=days,
+            as_of=as_of,
+            year_start=date(year, 8, 1),
+            sibling_marks={
+                siblings_names[s]: marks.get(s, {})
+                for s in families.get(pupil.family_id, ())
+                if s != pupil.pk
+            }
+            if pupil.family_id
+            else {},
+            periods=periods,
+        )
+        for found in found_alerts:
+            key = _dedupe_key(pupil, found.kind, year, found, periods)
             if key in existing or (
                 found.kind == "penalty_notice_threshold"
                 and _overlaps_earlier_notice(school, pupil, found)

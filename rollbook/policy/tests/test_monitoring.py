@@ -161,3 +161,21 @@ def test_the_monitor_command_prints_json(school):
     assert doc["alerts"][0]["upn"] == pupil.upn and doc["alerts"][0]["stage"] == "stage1"
     with pytest.raises(CommandError, match="not a date"):
         call_command("monitor", "--as-of", "12/09/2025", stdout=StringIO())
+
+
+def test_pattern_alerts_are_raised_once_a_year_including_siblings(school):
+    amy = make_pupil(school, family_id="F1", legal_forename="Amy")
+    ben = make_pupil(school, family_id="F1", legal_forename="Ben")
+    together = [date(2025, 9, 8), date(2025, 9, 15), date(2025, 9, 22)]  # three Mondays
+    for pupil in (amy, ben):
+        absent(pupil, together, code="O")
+        add_marks(pupil, [(d, s, "/") for d in school_days(date(2025, 9, 9), 4) for s in ("AM",)])
+
+    run_monitoring(school=school, as_of=date(2025, 9, 26))
+    run_monitoring(school=school, as_of=date(2025, 9, 29))
+
+    kinds = sorted(
+        Alert.objects.filter(pupil=amy).exclude(kind="stage").values_list("kind", flat=True)
+    )
+    assert kinds.count("siblings_absent_together") == 1 and kinds.count("weekday_pattern") == 1
+    assert "Ben" in Alert.objects.get(pupil=amy, kind="siblings_absent_together").explanation
