@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("rollbook.reports.urls")),
     path("", include("rollbook.registers.urls")),
     path("pupils/", include("rollbook.pupils.urls")),
+    path("alerts/", include("rollbook.policy.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

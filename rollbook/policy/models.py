@@ -52,6 +52,23 @@ class AlertStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+KIND_LABELS = {
+    "stage": "Policy stage",
+    "penalty_notice_threshold": "Penalty-notice threshold",
+    "continuous_unauthorised_absence": "10 days' continuous unauthorised absence",
+    "cme_concern": "Children missing education check",
+    "deletion_ground_i": "Deletion ground I",
+    "persistent_absence": "Persistent absence",
+    "severe_absence": "Severe absence",
+    "weekday_pattern": "Same weekday",
+    "next_to_holiday": "Next to holidays",
+    "holiday_repeat": "Repeated term-time holiday",
+    "siblings_absent_together": "Siblings absent together",
+    "run_of_lates": "Run of lates",
+    "sharp_drop": "Sharp drop",
+}
+
+
 class Alert(models.Model):
     """Something monitoring found about a pupil: a policy stage reached or a statutory trigger."""
 
@@ -86,6 +103,14 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} {self.kind} {self.stage_key}".strip()
+
+    @property
+    def kind_label(self) -> str:
+        return (
+            self.stage_key.replace("_", " ").capitalize()
+            if self.kind == "stage"
+            else KIND_LABELS.get(self.kind, self.kind)
+        )
 
 
 class ActionStatus(models.TextChoices):

@@ -1,0 +1,72 @@
+"""The attendance lead's Alerts page: what monitoring raised, with the actions stages created."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rollbook.core.access import require_office
+from rollbook.policy.actions import decide_alert
+from rollbook.policy.forms import DecisionForm, FilterForm
+from rollbook.policy.models import KIND_LABELS, Alert, PolicyAction
+from rollbook.policy.monitoring import active_policy
+
+
+def _alerts(school, filters: FilterForm):
+    status = (filters.cleaned_data.get("status") if filters.is_valid() else "") or "open"
+    kind = filters.cleaned_data.get("kind") if filters.is_valid() else ""
+    alerts = Alert.objects.filter(school=school).select_related(
+        "pupil", "pupil__registration_group"
+    )
+    if status != "all":
+        alerts = alerts.filter(status=status)
+    if kind:
+        alerts = alerts.filter(kind=kind)
+    return alerts.prefetch_related(
+        Prefetch("actions", queryset=PolicyAction.objects.order_by("due_on"))
+    )[:200]
+
+
+@require_GET
+def alert_list(request):
+    school = require_office(request.user)
+    filters = FilterForm(request.GET)
+    counts = dict(
+        Alert.objects.filter(school=school, status="open")
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    policy, version = active_policy(school)
+    context = {
+        "school": school,
+        "alerts": _alerts(school, filters),
+        "filters": filters,
+        "counts": [(k, KIND_LABELS.get(k, k), n) for k, n in sorted(counts.items())],
+        "policy": policy,
+        "policy_version": version,
+        "form": DecisionForm(),
+    }
+    return render(request, "policy/alert_list.html", context)
+
+
+@require_POST
+def alert_decide(request, alert_id: int):
+    school = require_office(request.user)
+    alert = get_object_or_404(Alert, pk=alert_id, school=school)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "policy/alert_decide.html", {"alert": alert, "form": form})
+    decide_alert(
+        actor=request.user,
+        alert=alert,
+        status=form.cleaned_data["status"],
+        reason=form.cleaned_data["reason"],
+        defer_until=form.cleaned_data["defer_until"],
+    )
+    messages.success(
+        request,
+        f"Alert for {alert.pupil.display_name} recorded as {alert.get_status_display().lower()}.",
+    )
+    return redirect("policy:alerts")
