@@ -6,12 +6,13 @@ import itertools
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rollbook.core import audit
 from rollbook.core.calendar import Session, TermDates, academic_year_of
-from rollbook.core.models import AcademicYear, Closure, Phase, School, Term
+from rollbook.core.models import AcademicYear, Closure, Phase, Role, School, StaffRole, Term
 
 
 class SchoolError(ValueError):
@@ -100,3 +101,56 @@ def add_closure(
         reason=reason,
     )
     return closure
+
+
+@transaction.atomic
+def create_staff_user(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    username: str,
+    password: str,
+    roles: Iterable[Role | str],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    superuser: bool = False,
+):
+    """A sign-in for a member of staff, with their roles at `school` (audited; never the password).
+
+    `superuser` is for the system administrator only: it opens the Django admin.
+    """
+    granted = list(dict.fromkeys(Role(r) for r in roles))
+    if not granted:
+        raise SchoolError("a member of staff needs at least one role")
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise SchoolError(f"the username {username!r} is already taken")
+    user = user_model(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as e:
+        raise SchoolError(f"password for {username!r}: {' '.join(e.messages)}") from e
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    StaffRole.objects.bulk_create([StaffRole(user=user, school=school, role=r) for r in granted])
+    audit.record(
+        "staff_user.created",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        obj=user,
+        username=username,
+        roles=[r.value for r in granted],
+        superuser=superuser,
+    )
+    return user

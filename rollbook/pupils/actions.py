@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from rollbook.core import audit
@@ -17,7 +20,7 @@ from rollbook.pupils.importing import (
     check_pupil_rows,
     parse_pupil_row,
 )
-from rollbook.pupils.models import Family, Pupil, RegistrationGroup
+from rollbook.pupils.models import Contact, Family, Pupil, PupilContact, RegistrationGroup
 
 _COPIED = [f.name for f in fields(PupilRow) if f.name not in ("line", "class_name", "family_id")]
 
@@ -102,4 +105,102 @@ def save_pupils(
         created=len(created),
         updated=len(updated),
         unchanged=len(rows) - len(created) - len(updated),
+    )
+
+
+class PupilError(ValueError):
+    pass
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    pupils: Iterable[Pupil],
+    forename: str,
+    surname: str,
+    relationship: str,
+    title: str = "",
+    mobile_phone: str = "",
+    home_phone: str = "",
+    work_phone: str = "",
+    email: str = "",
+    preferred_language: str = "English",
+    parental_responsibility: bool = True,
+    lives_with_pupil: bool = True,
+) -> Contact:
+    """A parent or carer, linked to one or more pupils (siblings share one contact).
+
+    The new contact is called after the pupils' existing contacts (next priority number).
+    """
+    pupils = list(pupils)
+    if not pupils:
+        raise PupilError("a contact must be linked to at least one pupil")
+    if any(p.school_id != school.pk for p in pupils):
+        raise PupilError("a contact can only be linked to pupils at the same school")
+    if not relationship.strip():
+        raise PupilError("say how the contact is related to the pupil (e.g. Mother, Carer)")
+    contact = Contact(
+        school=school,
+        title=title,
+        forename=forename,
+        surname=surname,
+        mobile_phone=mobile_phone,
+        home_phone=home_phone,
+        work_phone=work_phone,
+        email=email,
+        preferred_language=preferred_language or "English",
+    )
+    try:
+        contact.full_clean()
+    except ValidationError as e:
+        raise PupilError(f"contact {forename} {surname}: {' '.join(e.messages)}") from e
+    contact.save()
+    last = dict(
+        PupilContact.objects.filter(pupil__in=pupils)
+        .values("pupil_id")
+        .annotate(last=Max("priority"))
+        .values_list("pupil_id", "last")
+    )
+    PupilContact.objects.bulk_create(
+        PupilContact(
+            pupil=p,
+            contact=contact,
+            relationship=relationship,
+            parental_responsibility=parental_responsibility,
+            lives_with_pupil=lives_with_pupil,
+            priority=last.get(p.pk, 0) + 1,
+        )
+        for p in pupils
+    )
+    audit.record(
+        "contact.added",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        obj=contact,
+        pupil_id=pupils[0].pk if len(pupils) == 1 else None,
+        pupils=[p.upn for p in pupils],
+        relationship=relationship,
+        parental_responsibility=parental_responsibility,
+    )
+    return contact
+
+
+@transaction.atomic
+def add_class_teacher(*, actor=None, actor_label: str = "", group: RegistrationGroup, user) -> None:
+    """Let `user` take the register for `group` (a class may have several teachers)."""
+    if group.teachers.filter(pk=user.pk).exists():
+        return
+    group.teachers.add(user)
+    audit.record(
+        "class_teacher.added",
+        actor=actor,
+        actor_label=actor_label,
+        school=group.school,
+        obj=group,
+        class_name=group.name,
+        username=user.get_username(),
     )
