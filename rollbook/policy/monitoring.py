@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from rollbook.core import audit
 from rollbook.core.calendar import Session, academic_year_of
@@ -24,7 +25,11 @@ from rollbook.registers.models import Mark
 from rollbook.registers.queries import pupil_tallies
 from rollbook.registers.rules import Tally
 
-LOOK_BACK_DAYS = 400  # the penalty-notice window can reach back across the summer holiday
+# Ten school weeks reach back across the summer holiday: 130 days is enough for every window
+# and run; "this year" rules read from 1 August; unauthorised holidays (G) are read back a
+# year to spot repeats.
+LOOK_BACK_DAYS = 130
+HOLIDAY_LOOK_BACK_DAYS = 400
 
 
 @dataclass
@@ -51,12 +56,19 @@ def _add_school_days(future_days: list[date], start: date, n: int) -> date:
     return future_days[n - 1] if n <= len(future_days) else start + timedelta(days=n)
 
 
+def _first_day(as_of: date) -> date:
+    """The earliest mark the rules read: the start of the academic year or 130 days back."""
+    return min(as_of - timedelta(days=LOOK_BACK_DAYS), date(academic_year_of(as_of), 8, 1))
+
+
 def _load_facts(school: School, as_of: date):
     year = academic_year_of(as_of)
     tallies = pupil_tallies(school, date(year, 8, 1), as_of)
     marks: dict[int, dict] = defaultdict(dict)
+    recent = Q(date__range=(_first_day(as_of), as_of))
+    old_holidays = Q(date__range=(as_of - timedelta(days=HOLIDAY_LOOK_BACK_DAYS), as_of), code="G")
     for pupil_id, day, session, code in Mark.objects.filter(
-        school=school, date__range=(as_of - timedelta(days=LOOK_BACK_DAYS), as_of)
+        recent | old_holidays, school=school
     ).values_list("pupil_id", "date", "session", "code"):
         marks[pupil_id][(day, Session(session))] = code
     fired: dict[int, set[str]] = defaultdict(set)
@@ -96,7 +108,7 @@ def run_monitoring(
 ) -> MonitorResult:
     policy, version = active_policy(school)
     calendar = school.calendar()
-    sessions = calendar.school_sessions(as_of - timedelta(days=LOOK_BACK_DAYS), as_of)
+    sessions = tuple(calendar.school_sessions(_first_day(as_of), as_of))
     future_days = calendar.school_days(as_of + timedelta(days=1), as_of + timedelta(days=120))
     year, tallies, marks, fired = _load_facts(school, as_of)
     existing = set(Alert.objects.filter(school=school).values_list("dedupe_key", flat=True))

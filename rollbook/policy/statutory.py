@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rollbook.core.calendar import Session
 
@@ -43,6 +44,13 @@ def _week(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=8)
+def _week_index(school_sessions: tuple[SessionKey, ...]) -> dict[date, int]:
+    """Position of each school week (Monday) in the sequence of school weeks. Cached: the
+    monitoring run asks the same question for every pupil."""
+    return {w: i for i, w in enumerate(sorted({_week(d) for d, _ in school_sessions}))}
+
+
 def penalty_notice_threshold(
     marks: dict[SessionKey, str],
     school_sessions: Sequence[SessionKey],
@@ -62,7 +70,7 @@ def penalty_notice_threshold(
     past = [k for k in school_sessions if k[0] <= as_of]
     if not past:
         return None
-    week_index = {w: i for i, w in enumerate(sorted({_week(d) for d, _ in school_sessions}))}
+    week_index = _week_index(tuple(school_sessions))
     last_week = week_index[_week(past[-1][0])]
     first_week = last_week - weeks + 1
     hits = [k for k in past if week_index[_week(k[0])] >= first_week and marks.get(k) in codes]
