@@ -183,8 +183,15 @@ def test_000_routes_leave_to_the_attendance_lead_and_reports_weekly_and_termly(p
     assert set(p.reports.weekly_to) == {Role.HEAD, Role.TEACHER}
     assert p.reports.governors == "termly"
     assert p.school_target_pct is None
-    assert "at risk of PA" in _gaps(p)
+    assert "At risk of PA" in _gaps(p)
     assert "sign-off" in _gaps(p)
+
+
+def test_000_celebrates_classes_weekly(presets):
+    celebration = _reward(presets["000_dovecote"], "weekly_class_celebration")
+
+    assert (celebration.period, celebration.measure) == ("week", "class_pct")
+    assert "Weekly class attendance celebration (S000-56)" in _gaps(presets["000_dovecote"])
 
 
 # --- 001 "Improving Attendance is Everyone's Business" --------------------------------------
@@ -244,6 +251,7 @@ def test_001_adapts_letters_and_class_challenges_and_rewards_classes_only(preset
     assert set(p.adjustments.adapted_letters_for) == circumstances
     assert set(p.adjustments.excluded_from_class_challenge) == circumstances
     assert {r.measure for r in p.rewards} == {"class_pct"}
+    assert _reward(p, "weekly_winning_class").period == "week"
     assert _reward(p, "weekly_class_at_target").at_least_pct == 96
     assert p.leave.consider_penalty_notice_for_unauthorised_holiday
 
@@ -284,6 +292,36 @@ def test_002_sends_letters_1_to_3_a_formal_warning_at_19_days_and_holds_its_meet
         Role.ATTENDANCE_LEAD
     ]
     assert [a.role for a in p.stage("stage_6").actions] == [Role.DSL, Role.HEAD]
+
+
+def test_002_each_stage_creates_the_actions_the_map_lists(presets):
+    p = presets["002_st_dunstans"]
+    task, letter, flag, meeting = (
+        ActionKind.TASK,
+        ActionKind.LETTER,
+        ActionKind.FLAG,
+        ActionKind.MEETING,
+    )
+
+    assert {s.key: [a.kind for a in s.actions] for s in p.stages} == {
+        "stage_1": [task, flag, task, letter],  # S002-43, S002-44, S002-45
+        "stage_2": [task, ActionKind.SUPPORT_PLAN, letter],  # S002-46 to S002-48
+        "stage_3": [meeting, task, letter],  # S002-49 to S002-51
+        "stage_4": [letter, task, task, flag, task],  # S002-52 to S002-55, S002-91
+        "stage_5": [meeting, ActionKind.REFERRAL, task],  # S002-56, S002-57
+        "stage_6": [task, meeting],  # S002-58, S002-59
+        "penalty_notice": [task],  # S002-96
+        "punctuality_letter": [letter],  # S002-75
+    }
+    assert "Local Authority" in p.stage("stage_4").actions[-1].text  # S002-91
+
+
+def test_002_punctuality_letter_uses_a_documented_default_rule(presets):
+    p = presets["002_st_dunstans"]
+    trigger = p.stage("punctuality_letter").trigger
+
+    assert (trigger.lates_at_least, trigger.lates_within_school_days) == (5, 30)
+    assert "Half-termly punctuality letter (S002-75): no rule given" in _gaps(p)
 
 
 def test_002_routes_stage_letters_1_to_3_to_the_attendance_officer(presets):
@@ -369,6 +407,7 @@ def test_003_class_lead_at_95_8_and_ambassador_at_100(presets):
     assert _reward(p, "year_group_ambassador").at_least_pct == 100
     assert _reward(p, "year_group_ambassador").per_year_group
     assert _reward(p, "weekly_highest_class").prize == "10 minutes' extra play"
+    assert _reward(p, "weekly_class_target").at_least_pct is None  # the teacher sets it weekly
 
 
 def test_003_reports_weekly_by_monday_1130(presets):
@@ -397,6 +436,18 @@ def test_004_texts_families_at_90_or_below_inclusive(presets):
     assert stage.trigger.attendance_at_or_below_pct == 90
     assert stage.trigger.attendance_below_pct is None
     assert stage.actions[0].kind == ActionKind.MESSAGE
+
+
+def test_004_considers_frequent_late_comers_for_the_panel_with_a_documented_default(presets):
+    p = presets["004_strategy_2024_25"]
+    trigger = p.stage("panel_lates").trigger
+
+    assert (trigger.lates_at_least, trigger.lates_within_school_days) == (5, 30)
+    assert [a.kind for a in p.stage("halfterm_text_90").actions] == [
+        ActionKind.MESSAGE,
+        ActionKind.MEETING,
+    ]
+    assert "'frequent late-comers' is not defined" in _gaps(p)
 
 
 def test_004_visits_after_a_3_day_absence(presets):
