@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from rollbook.core import calendar
@@ -34,6 +36,16 @@ class School(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{3}$", "An LA code is three digits.")],
     )
+    # Register times come from the school's policy (copied here when a policy is adopted) so
+    # that registers can read them without depending on the policy app.
+    am_register_opens = models.TimeField(default=time(8, 45))
+    pm_register_opens = models.TimeField(default=time(13, 15))
+    register_minutes_open = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="At most 30 (the legal maximum)",
+    )
+    chase_after_minutes = models.PositiveSmallIntegerField(default=15)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

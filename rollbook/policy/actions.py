@@ -37,6 +37,18 @@ def adopt_policy(
         loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         loaded_by_label=actor_label,
     )
+    school.am_register_opens = policy.register.am_opens
+    school.pm_register_opens = policy.register.pm_opens
+    school.register_minutes_open = policy.register.minutes_open
+    school.chase_after_minutes = policy.register.chase_after_minutes
+    school.save(
+        update_fields=[
+            "am_register_opens",
+            "pm_register_opens",
+            "register_minutes_open",
+            "chase_after_minutes",
+        ]
+    )
     audit.record(
         "policy.adopted",
         actor=actor,

@@ -34,7 +34,7 @@ class RegisterTimes:
             )
 
     def opens(self, day: date, session: Session) -> datetime:
-        local = self.am_opens if session is Session.AM else self.pm_opens
+        local = self.am_opens if session == Session.AM else self.pm_opens
         return datetime.combine(day, local, tzinfo=LONDON)
 
     def closes(self, day: date, session: Session) -> datetime:
@@ -42,6 +42,13 @@ class RegisterTimes:
 
 
 DEFAULT_TIMES = RegisterTimes()
+
+
+def times_for(school) -> RegisterTimes:
+    """The school's register times (set from its policy when the policy is adopted)."""
+    return RegisterTimes(
+        school.am_register_opens, school.pm_register_opens, school.register_minutes_open
+    )
 
 
 @dataclass(frozen=True)

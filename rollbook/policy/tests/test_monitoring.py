@@ -179,3 +179,16 @@ def test_pattern_alerts_are_raised_once_a_year_including_siblings(school):
     )
     assert kinds.count("siblings_absent_together") == 1 and kinds.count("weekday_pattern") == 1
     assert "Ben" in Alert.objects.get(pupil=amy, kind="siblings_absent_together").explanation
+
+
+def test_adopting_a_preset_sets_the_school_register_times(school):
+    from rollbook.policy.actions import adopt_preset
+    from rollbook.registers.taking import times_for
+
+    adopt_preset(actor_label="test", school=school, preset="002_st_dunstans")
+
+    school.refresh_from_db()
+    times = times_for(school)
+    assert times.closes(date(2025, 10, 6), "AM").strftime("%H:%M") == "09:20"
+    with pytest.raises(AlertError, match="no preset"):
+        adopt_preset(actor_label="test", school=school, preset="nope")
