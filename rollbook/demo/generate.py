@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -28,6 +28,8 @@ from rollbook.core.models import Role, School, StaffRole
 from rollbook.demo.attendance import Attendance, make_attendance, penalty_window_peak
 from rollbook.demo.people import People, PupilSpec, class_names, make_people
 from rollbook.demo.terms import inset_days, term_dates
+from rollbook.policy.actions import adopt_preset
+from rollbook.policy.monitoring import run_monitoring
 from rollbook.pupils.actions import add_class_teacher, add_contact, save_pupils
 from rollbook.pupils.importing import PupilRow
 from rollbook.pupils.models import RegistrationGroup
@@ -95,6 +97,9 @@ TEACHERS = (
     ("Aaron", "Sterling"),
     ("Beth", "Carrow"),
 )
+
+
+DEMO_PRESET = "002_st_dunstans"  # issue 5: the demo runs preset 002 by default
 
 
 def teacher_username(class_name: str) -> str:
@@ -218,6 +223,11 @@ def generate(
         say(f"Marks: {saved:,} saved")
         usernames = _create_logins(school)
         say(f"Staff sign-ins: {len(usernames)} created")
+        policy = adopt_preset(actor_label=ACTOR, school=school, preset=DEMO_PRESET)
+        alerts = run_monitoring(school=school, as_of=today - timedelta(days=1), actor_label=ACTOR)
+        say(
+            f"Policy: {policy.name}; monitoring raised {len(alerts.created)} alerts up to yesterday"
+        )
     return DemoResult(school, plan, contacts, saved, usernames)
 
 
