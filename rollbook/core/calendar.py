@@ -122,6 +122,21 @@ class SchoolCalendar:
             if (d, s) not in self._closed_sessions
         ]
 
+    def closed_reason(self, day: date) -> str:
+        """Why `day` is not a school day, in words for staff; "" if it is one."""
+        if self.is_school_day(day):
+            return ""
+        if day.weekday() >= 5:
+            return "weekend"
+        if not self.terms:
+            return "no term dates have been set up"
+        if day in bank_holidays(day, day):
+            return "bank holiday"
+        closure = next((c for c in self.closures if c.day == day and c.session is None), None)
+        if closure is not None:
+            return closure.reason or "school closed"
+        return "school holiday"
+
     def term_of(self, day: date) -> TermDates | None:
         return next((t for t in self.terms if t.start <= day <= t.end), None)
 

@@ -49,7 +49,7 @@ class RegisterConflict(MarkError):
         super().__init__(f"someone else changed this register while you had it open: {names}")
 
 
-def _check_entry(entry: Entry, pupil: Pupil, day: date, office: bool) -> str | None:
+def check_entry(entry: Entry, pupil: Pupil, day: date, office: bool) -> str | None:
     if codes.check_code(entry.code, day) is not None:
         return f"{pupil.display_name}: {entry.code!r} is not a code that can be recorded for {day}"
     if not taking.may_enter(entry.code, office=office):
@@ -97,7 +97,7 @@ def take_register(
         if pupil is None:
             problems.append(f"pupil {entry.pupil_id} is not on this class's roll on {day}")
             continue
-        if problem := _check_entry(entry, pupil, day, office):
+        if problem := check_entry(entry, pupil, day, office):
             problems.append(problem)
             continue
         mark = existing.get(pupil.pk)
@@ -252,7 +252,7 @@ def bulk_code(
                 or (pupil.leaving_date and day > pupil.leaving_date)
             ):
                 continue
-            if problem := _check_entry(Entry(pupil.pk, code), pupil, day, office=True):
+            if problem := check_entry(Entry(pupil.pk, code), pupil, day, office=True):
                 problems.append(problem)
                 break
             rows.append(MarkRow(0, pupil.pk, day, str(session), code, None))

@@ -173,3 +173,17 @@ def percent(rate: Fraction | None, places: int = 2) -> Decimal | None:
     return (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(
         quantum, rounding=ROUND_HALF_UP
     )
+
+
+NO_FIGURE = "No marks yet"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """An exact percentage. It is shown to 1 decimal place, rounded half up, only when displayed."""
+
+    value: Fraction | None
+
+    def __str__(self) -> str:
+        shown = percent(self.value, 1)
+        return NO_FIGURE if shown is None else f"{shown}%"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
 from django.db.models import Count
 
@@ -18,20 +17,7 @@ from rollbook.core import calendar
 from rollbook.core.models import School
 from rollbook.pupils.models import Pupil
 from rollbook.registers.queries import marks_on_roll, pupil_tallies
-from rollbook.registers.rules import Tally, percent, summarise, tally_counts
-
-NO_FIGURE = "No marks yet"
-
-
-@dataclass(frozen=True)
-class Rate:
-    """An exact percentage. It is shown to 1 decimal place, rounded half up, only when displayed."""
-
-    value: Fraction | None
-
-    def __str__(self) -> str:
-        shown = percent(self.value, 1)
-        return NO_FIGURE if shown is None else f"{shown}%"
+from rollbook.registers.rules import Rate, Tally, summarise, tally_counts
 
 
 @dataclass(frozen=True)
@@ -101,7 +87,7 @@ def school_today(school: School, today: date) -> SchoolToday:
         school_name=school.name,
         today=today,
         is_school_day=school_calendar.is_school_day(today),
-        closed_reason=closed_reason(school_calendar, today),
+        closed_reason=school_calendar.closed_reason(today),
         sessions=sessions,
         year=year_to_date(school, today),
     )
@@ -163,21 +149,3 @@ def year_to_date(school: School, today: date) -> YearToDate:
         persistent_absence_rate=Rate(summary.persistent_absence_rate),
         severe_absentees=summary.severe_absentees,
     )
-
-
-def closed_reason(school_calendar: calendar.SchoolCalendar, day: date) -> str:
-    """Why `day` is not a school day, in words for staff; "" if it is one."""
-    if school_calendar.is_school_day(day):
-        return ""
-    if day.weekday() >= 5:
-        return "weekend"
-    if not school_calendar.terms:
-        return "no term dates have been set up"
-    if day in calendar.bank_holidays(day, day):
-        return "bank holiday"
-    closure = next(
-        (c for c in school_calendar.closures if c.day == day and c.session is None), None
-    )
-    if closure is not None:
-        return closure.reason or "school closed"
-    return "school holiday"

@@ -5,7 +5,8 @@ import pytest
 
 from rollbook.core.actions import add_closure
 from rollbook.core.calendar import Session
-from rollbook.reports.queries import NO_FIGURE, Rate, closed_reason, school_today
+from rollbook.registers.rules import NO_FIGURE, Rate
+from rollbook.reports.queries import school_today
 from rollbook.reports.tests import builders
 from rollbook.reports.tests.builders import TODAY
 
@@ -123,7 +124,7 @@ def test_it_says_why_there_is_no_school(oakfield, day, reason):
 def test_a_school_with_no_terms_says_so():
     from rollbook.core.calendar import SchoolCalendar
 
-    assert closed_reason(SchoolCalendar(terms=()), TODAY) == "no term dates have been set up"
+    assert SchoolCalendar(terms=()).closed_reason(TODAY) == "no term dates have been set up"
 
 
 def test_a_closed_afternoon_is_shown_as_closed(oakfield):
