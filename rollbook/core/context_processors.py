@@ -1,13 +1,65 @@
-from rollbook.core.access import school_for
+from django.urls import reverse
+
+from rollbook.core.access import OFFICE_ROLES, PUPIL_READ_ROLES, school_for
+from rollbook.core.models import Role, StaffRole
+
+# (label, URL name, roles that see it; None: every signed-in user with a school)
+NAVIGATION = (
+    ("Home", "home", None),
+    ("Registers", "register_list", OFFICE_ROLES | {Role.TEACHER}),
+    ("Pupils", "pupils:list", PUPIL_READ_ROLES | {Role.TEACHER}),
+    ("Today", "office_today", OFFICE_ROLES),
+    ("Late sign-in", "late_sign_in", OFFICE_ROLES),
+    ("Bulk coding", "bulk:form", OFFICE_ROLES),
+    ("Alerts", "policy:alerts", OFFICE_ROLES),
+)
 
 
 def school(request):
-    """The signed-in user's school for the page header (lazy: no query unless a template asks)."""
+    """The signed-in user's school and navigation for the page header.
+
+    Lazy: nothing is queried unless a template asks, and at most once per request.
+    """
     cache: dict = {}
 
-    def lazy():
+    def load():
+        """One query: the user's roles with their schools (the first role's school is theirs)."""
         if "school" not in cache:
-            cache["school"] = school_for(getattr(request, "user", None))
-        return cache["school"]
+            user = getattr(request, "user", None)
+            grants = (
+                list(
+                    StaffRole.objects.filter(user_id=user.pk)
+                    .select_related("school")
+                    .order_by("id")
+                )
+                if user and user.is_authenticated
+                else []
+            )
+            if grants:
+                cache["school"] = grants[0].school
+                cache["roles"] = frozenset(
+                    g.role for g in grants if g.school_id == grants[0].school_id
+                )
+            else:
+                cache["school"] = school_for(user)  # a superuser with no role sees the first school
+                cache["roles"] = (
+                    frozenset({Role.ADMIN})
+                    if user is not None and user.is_superuser
+                    else frozenset()
+                )
+        return cache
 
-    return {"current_school": lazy}
+    def current_school():
+        return load()["school"]
+
+    def navigation():
+        if "nav" not in cache:
+            roles = load()["roles"] if current_school() else frozenset()
+            cache["nav"] = [
+                {"label": label, "url": url, "current": request.path == url}
+                for label, name, allowed in NAVIGATION
+                if (url := reverse(name)) and (allowed is None or roles & allowed)
+            ]
+        return cache["nav"]
+
+    return {"current_school": current_school, "navigation": navigation}

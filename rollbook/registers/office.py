@@ -206,10 +206,14 @@ def group_name(pupil: Pupil) -> str:
 def office_today(
     school: School,
     now: datetime,
-    grace_minutes: int = 15,
-    times: taking.RegisterTimes = taking.DEFAULT_TIMES,
+    grace_minutes: int | None = None,
+    times: taking.RegisterTimes | None = None,
 ) -> OfficeToday:
-    """The office's view of `now`'s school day (`now` aware; the day is taken in London)."""
+    """The office's view of `now`'s school day (`now` aware; the day is taken in London).
+
+    Register times and the chase delay default to the school's own (from its policy)."""
+    grace_minutes = school.chase_after_minutes if grace_minutes is None else grace_minutes
+    times = times or taking.times_for(school)
     today = now.astimezone(taking.LONDON).date()
     calendar = school.calendar()
     if not calendar.is_school_day(today):

@@ -88,3 +88,26 @@ def test_a_superuser_is_an_administrator(world):
     admin = get_user_model().objects.create_superuser("admin", password="x")
 
     assert access.is_office(admin, world[0])
+
+
+def test_the_navigation_shows_each_role_only_its_pages(client, world):
+    school, _, _amy, _, _ = world
+    teacher = user_with(school, Role.TEACHER, name="teacher")
+    office = user_with(school, Role.OFFICE, name="office")
+    governor = user_with(school, Role.GOVERNOR, name="governor")
+
+    def labels(user):
+        client.force_login(user)
+        return client.get("/").context["navigation"]()
+
+    assert [i["label"] for i in labels(teacher)] == ["Home", "Registers", "Pupils"]
+    assert [i["label"] for i in labels(office)] == [
+        "Home",
+        "Registers",
+        "Pupils",
+        "Today",
+        "Late sign-in",
+        "Bulk coding",
+        "Alerts",
+    ]
+    assert [i["label"] for i in labels(governor)] == ["Home"]

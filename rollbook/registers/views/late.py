@@ -24,7 +24,7 @@ from rollbook.registers.forms import ErrorLink, LateSearchForm, LateSignInForm, 
 from rollbook.registers.models import Mark
 from rollbook.registers.office import group_name
 from rollbook.registers.register_actions import record_late_arrival
-from rollbook.registers.taking import LONDON
+from rollbook.registers.taking import LONDON, times_for
 from rollbook.registers.views import common
 
 TEMPLATE = "registers/late_sign_in.html"
@@ -57,6 +57,7 @@ def late_sign_in(request: common.HtmxHttpRequest) -> HttpResponse:
                 arrived=form.arrived_at(),
                 session=Session(form.cleaned_data["session"]),
                 reason=form.cleaned_data["reason"],
+                times=times_for(school),
             )
         except MarkError as e:
             form.add_error("reason", str(e)[:1].upper() + str(e)[1:])

@@ -127,6 +127,7 @@ def _statuses(
     school: School, groups, calendar: SchoolCalendar, today: date
 ) -> list[RegisterStatus]:
     groups = list(groups.order_by("name"))
+    times = taking.times_for(school)
     registers = {
         (r.registration_group_id, r.session): r
         for r in Register.objects.filter(registration_group__in=groups, date=today).select_related(
@@ -151,7 +152,7 @@ def _statuses(
                     taken_by=person(register.submitted_by) if register else "",
                     taken_at=register.submitted_at if register else None,
                     after_close=bool(register)
-                    and register.submitted_at > taking.DEFAULT_TIMES.closes(today, session),
+                    and register.submitted_at > times.closes(today, session),
                     chases=tuple(sorted(chases[group.pk, session], key=lambda c: c.at)),
                 )
             )

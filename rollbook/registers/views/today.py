@@ -53,7 +53,7 @@ class Card:
 def office_today(request: common.HtmxHttpRequest) -> HttpResponse:
     school = require_office(request.user)
     settings = TodayForm(request.GET or None)
-    today = office.office_today(school, common.now(), settings.minutes())
+    today = office.office_today(school, common.now(), settings.minutes(school.chase_after_minutes))
     return _show(request, school, today, partial="missing_registers", settings=settings)
 
 

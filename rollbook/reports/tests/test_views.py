@@ -165,8 +165,8 @@ def test_home_runs_a_fixed_number_of_queries(
 ):
     client.force_login(office)
 
-    # session, user, staff role + school, then school_today's six
-    with django_assert_max_num_queries(9):
+    # session, user, staff role + school, school_today's six, the navigation's roles
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
