@@ -40,7 +40,7 @@ def _keys(marks, days) -> tuple[SessionKey, ...]:
 def weekday_concentration(marks, as_of: date, *, last: int = 5, at_least: int = 3) -> Alert | None:
     """At least `at_least` of the last `last` absence days fall on the same weekday."""
     recent = absence_days(marks, as_of)[-last:]
-    if len(recent) < at_least:
+    if len(recent) < last:  # judge a full window only: two Mondays out of two is chance
         return None
     weekday, count = Counter(d.weekday() for d in recent).most_common(1)[0]
     if count < at_least:
@@ -55,7 +55,7 @@ def weekday_concentration(marks, as_of: date, *, last: int = 5, at_least: int = 
 
 
 def next_to_breaks(
-    marks, school_days: Sequence[date], as_of: date, *, at_least: int = 2, year_start: date
+    marks, school_days: Sequence[date], as_of: date, *, at_least: int = 3, year_start: date
 ) -> Alert | None:
     """Absence on the school day just before or after a break longer than a weekend
     (half-term, holidays, bank-holiday weekends), at least `at_least` times this year."""
@@ -164,8 +164,8 @@ def sharp_drop(
     previous: Period,
     as_of: date,
     *,
-    points: Decimal = Decimal(5),
-    min_sessions: int = 10,
+    points: Decimal = Decimal(10),
+    min_sessions: int = 20,
 ) -> Alert | None:
     """Attendance this half-term at least `points` percentage points below the pupil's own previous one."""
     now_present, now_possible = _rate(marks, current, as_of)

@@ -166,7 +166,13 @@ def test_the_monitor_command_prints_json(school):
 def test_pattern_alerts_are_raised_once_a_year_including_siblings(school):
     amy = make_pupil(school, family_id="F1", legal_forename="Amy")
     ben = make_pupil(school, family_id="F1", legal_forename="Ben")
-    together = [date(2025, 9, 8), date(2025, 9, 15), date(2025, 9, 22)]  # three Mondays
+    together = [
+        date(2025, 9, 8),
+        date(2025, 9, 15),
+        date(2025, 9, 22),
+        date(2025, 9, 17),
+        date(2025, 9, 25),
+    ]
     for pupil in (amy, ben):
         absent(pupil, together, code="O")
         add_marks(pupil, [(d, s, "/") for d in school_days(date(2025, 9, 9), 4) for s in ("AM",)])

@@ -64,11 +64,24 @@ def test_spread_out_absences_raise_no_weekday_pattern():
 
 
 def test_absence_next_to_half_term_and_christmas():
-    marks = day_marks({date(2025, 10, 24): "G", date(2025, 11, 3): "I", date(2025, 9, 10): "I"})
+    marks = day_marks(
+        {
+            date(2025, 9, 1): "N",
+            date(2025, 10, 24): "G",
+            date(2025, 11, 3): "I",
+            date(2025, 9, 10): "I",
+        }
+    )
 
     alert = next_to_breaks(marks, DAYS, date(2025, 11, 7), year_start=date(2025, 8, 1))
 
-    assert alert is not None and "2 times this year: Fri 24 Oct, Mon 3 Nov" in alert.explanation
+    assert (
+        alert is not None
+        and "3 times this year: Mon 1 Sep, Fri 24 Oct, Mon 3 Nov" in alert.explanation
+    )
+    assert (
+        next_to_breaks(marks, DAYS, date(2025, 10, 31), year_start=date(2025, 8, 1)) is None
+    )  # only 2 yet
 
 
 def test_an_ordinary_monday_is_not_next_to_a_holiday():
