@@ -56,8 +56,10 @@ test-pg: setup postgres
 
 test: lint test-sqlite test-pg  ## lint + the whole suite on SQLite and PostgreSQL
 
-bench: demo
+bench: setup postgres  ## benchmarks (print ratios; not tests)
 	$(PY) bench/import_year.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/register_save.py
+	$(PY) bench/monitor_year.py
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3
