@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from rollbook.core.models import Role, School
-from rollbook.policy.schema import ActionKind, Policy, parse_policy
+from rollbook.policy.kinds import ActionKind
 from rollbook.pupils.models import Pupil
 
 
@@ -41,7 +41,9 @@ class SchoolPolicy(models.Model):
         return f"{self.school.name}: {self.name} v{self.version}"
 
     @cached_property
-    def policy(self) -> Policy:
+    def policy(self):
+        from rollbook.policy.schema import parse_policy  # pydantic: only when a policy is read
+
         return parse_policy(self.text, f"policy v{self.version}")
 
 

@@ -174,7 +174,7 @@ def sharp_drop(
         return None
     now = Decimal(100 * now_present) / now_possible
     then = Decimal(100 * then_present) / then_possible
-    if then - now < points:
+    if then - now < points or now >= 90:  # only drops that take a pupil below 90 % matter here
         return None
     return Alert(
         "sharp_drop",

@@ -11,7 +11,6 @@ import re
 import tomllib
 from datetime import time
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,22 +25,12 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 
 from rollbook.core.models import Role
+from rollbook.policy.kinds import ActionKind
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
 PRESETS = Path(__file__).resolve().parent / "presets"
 Pct = Annotated[Decimal, Field(ge=0, le=100)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-
-
-class ActionKind(StrEnum):
-    TASK = "task"  # a to-do for a role (a phone call, a home visit: people do these)
-    LETTER = "letter"  # a letter drafted from a template
-    MESSAGE = "message"  # a text/email to parents, drafted
-    MEETING = "meeting"  # a meeting to arrange
-    SUPPORT_PLAN = "support_plan"
-    CONTRACT = "contract"
-    REFERRAL = "referral"
-    FLAG = "flag"  # a marker on the pupil (e.g. "PA for the rest of the year")
 
 
 @dataclass(config=STRICT, kw_only=True)

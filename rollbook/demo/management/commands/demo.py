@@ -52,6 +52,7 @@ class Command(BaseCommand):
         f"Load the invented demo school (URN {DEMO_URN}): 420 pupils, parents, two school "
         "years of marks up to today and demo staff sign-ins. Deterministic for a seed and date."
     )
+    requires_system_checks = []  # a data command: start fast (checks run in `make lint` and at deploy)
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")

@@ -13,6 +13,7 @@ from rollbook.policy.monitoring import run_monitoring
 
 class Command(BaseCommand):
     help = "Apply the school's policy and the statutory rules as of a date; record and list new alerts."
+    requires_system_checks = []  # a data command: start fast (checks run in `make lint` and at deploy)
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="YYYY-MM-DD (default: today)")

@@ -40,6 +40,7 @@ def _date(value: str) -> date:
 
 class Command(BaseCommand):
     help = "DfE attendance statistics per pupil and in total for a period (dates inclusive)."
+    requires_system_checks = []  # a data command: start fast (checks run in `make lint` and at deploy)
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first", required=True, type=str)
