@@ -183,3 +183,32 @@ def test_database_counting_matches_the_pure_rules(marks, admission_offset, stay,
     )
 
     assert (from_db or pure.__class__()) == pure
+
+
+def test_bank_holidays_and_closures_are_not_possible_sessions():
+    from rollbook.core.actions import add_closure
+
+    school = make_school()
+    pupil = make_pupil(school)
+    # Week of Mon 4 May 2026: the Early May bank holiday; Wed 6 May an INSET day coded '#'.
+    add_closure(actor_label="test", school=school, day=date(2026, 5, 6), reason="INSET day")
+    add_marks(pupil, [(date(2026, 5, 5), "AM", "/"), (date(2026, 5, 5), "PM", "I")])
+    add_marks(pupil, [(date(2026, 5, 6), "AM", "#"), (date(2026, 5, 6), "PM", "#")])
+    add_marks(
+        pupil,
+        [(date(2026, 5, 7), s, "/") for s in ("AM", "PM")]
+        + [(date(2026, 5, 8), s, "O") for s in ("AM", "PM")],
+    )
+
+    row = stats_json("2026-05-04", "2026-05-08")["pupils"][0]
+
+    assert (row["possible_sessions"], row["not_counted_sessions"]) == (6, 2)
+    assert (
+        row["attended_sessions"],
+        row["authorised_absence_sessions"],
+        row["unauthorised_absence_sessions"],
+    ) == (3, 1, 2)
+    assert row["overall_absence_rate"] == 50.0 and row["severe_absence"] is True
+    assert (
+        len(school.calendar().school_days(date(2026, 5, 4), date(2026, 5, 8))) == 3
+    )  # Mon and Wed gone
