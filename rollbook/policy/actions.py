@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rollbook.core import audit
 from rollbook.core.models import School
-from rollbook.policy.models import Alert, AlertStatus, SchoolPolicy
+from rollbook.policy.models import ActionStatus, Alert, AlertStatus, PolicyAction, SchoolPolicy
 from rollbook.policy.schema import PRESETS, parse_policy
 
 
@@ -109,3 +109,26 @@ def decide_alert(
         defer_until=defer_until.isoformat() if defer_until else None,
     )
     return alert
+
+
+@transaction.atomic
+def complete_action(*, actor, action: PolicyAction, note: str = "") -> PolicyAction:
+    """Mark a stage's action done (a call made, a letter sent). For a letter, the time it is
+    marked done is the date the warning was sent, which later stages may depend on."""
+    updated = PolicyAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
+        status=ActionStatus.DONE, done_by=actor, done_at=timezone.now()
+    )
+    if updated != 1:
+        raise AlertError("this action is no longer open")
+    action.refresh_from_db()
+    audit.record(
+        "policy_action.done",
+        actor=actor,
+        school=action.school,
+        obj=action,
+        pupil_id=action.pupil_id,
+        reason=note,
+        action_kind=action.kind,
+        text=action.text,
+    )
+    return action

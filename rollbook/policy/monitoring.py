@@ -13,12 +13,14 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from rollbook.core import audit
 from rollbook.core.calendar import Session, academic_year_of
 from rollbook.core.models import School
 from rollbook.policy import patterns, rules
-from rollbook.policy.models import Alert, PolicyAction
+from rollbook.policy.kinds import ActionKind
+from rollbook.policy.models import ActionStatus, Alert, PolicyAction
 from rollbook.policy.schema import NATIONAL, Policy
 from rollbook.pupils.models import Pupil
 from rollbook.registers.models import Mark
@@ -71,12 +73,23 @@ def _load_facts(school: School, as_of: date):
         recent | old_holidays, school=school
     ).values_list("pupil_id", "date", "session", "code"):
         marks[pupil_id][(day, Session(session))] = code
-    fired: dict[int, set[str]] = defaultdict(set)
-    for pupil_id, key in Alert.objects.filter(
-        school=school, academic_year=year, kind="stage"
-    ).values_list("pupil_id", "stage_key"):
-        fired[pupil_id].add(key)
-    return year, tallies, marks, fired
+    fired: dict[int, dict[str, date]] = defaultdict(dict)
+    stages = Alert.objects.filter(school=school, academic_year=year, kind="stage")
+    for pupil_id, key, raised_on in stages.values_list("pupil_id", "stage_key", "raised_on"):
+        fired[pupil_id][key] = max(raised_on, fired[pupil_id].get(key, raised_on))
+    warnings: dict[int, dict[str, date]] = defaultdict(dict)
+    letters_sent = PolicyAction.objects.filter(
+        school=school,
+        kind=ActionKind.LETTER,
+        status=ActionStatus.DONE,
+        alert__academic_year=year,
+        alert__kind="stage",
+    )
+    for pupil_id, key, done_at in letters_sent.values_list(
+        "pupil_id", "alert__stage_key", "done_at"
+    ):
+        warnings[pupil_id][key] = timezone.localtime(done_at).date()
+    return year, tallies, marks, fired, warnings
 
 
 ONCE_A_YEAR = frozenset(
@@ -110,7 +123,7 @@ def run_monitoring(
     calendar = school.calendar()
     sessions = tuple(calendar.school_sessions(_first_day(as_of), as_of))
     future_days = calendar.school_days(as_of + timedelta(days=1), as_of + timedelta(days=120))
-    year, tallies, marks, fired = _load_facts(school, as_of)
+    year, tallies, marks, fired, warnings = _load_facts(school, as_of)
     existing = set(Alert.objects.filter(school=school).values_list("dedupe_key", flat=True))
     result = MonitorResult(as_of=as_of, policy=policy)
     days = sorted({d for d, _ in sessions})
@@ -127,6 +140,8 @@ def run_monitoring(
             tallies.get(pupil.pk, Tally()),
             marks.get(pupil.pk, {}),
             frozenset(fired[pupil.pk]),
+            fired_on=fired[pupil.pk],
+            warnings_sent=warnings[pupil.pk],
         )
         result.evaluated += 1
         for hit in rules.due_stages(policy, facts, sessions, as_of):

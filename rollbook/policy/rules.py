@@ -7,7 +7,7 @@ facts, calls these and records what fired, so running twice on one day creates n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +34,8 @@ class PupilFacts:
     year: Tally
     marks: dict[SessionKey, str]
     fired: frozenset[str] = frozenset()  # stage keys already fired this academic year
+    fired_on: dict[str, date] = field(default_factory=dict)  # when each stage last fired
+    warnings_sent: dict[str, date] = field(default_factory=dict)  # stage key → warning letter sent
 
 
 def _pct_below(part: int, whole: int, pct: Decimal) -> bool:
@@ -48,6 +50,18 @@ def _trigger_reasons(
     t, reasons = facts.year, []
     if trigger.after_stage and trigger.after_stage not in facts.fired:
         return None
+    if trigger.absent_after_warning_from:
+        sent = facts.warnings_sent.get(trigger.absent_after_warning_from)
+        if sent is None:
+            return None
+        later = sorted(
+            k for k, code in facts.marks.items() if sent < k[0] <= as_of and code in ABSENCE_CODES
+        )
+        if not later:
+            return None
+        reasons.append(
+            f"absent again on {later[0][0]:%-d %b} after the written warning sent on {sent:%-d %b %Y}"
+        )
     if trigger.days_absent_at_least is not None:
         absent = t.absent if trigger.absence_basis == "all" else t.unauthorised
         if Decimal(absent) < trigger.days_absent_at_least * 2:
@@ -116,9 +130,16 @@ def due_stages(
     for stage in policy.stages:
         if stage.key in fired and not stage.repeats:
             continue
+        last = facts.fired_on.get(stage.key)
+        if (
+            stage.repeats
+            and last
+            and len({d for d, _ in sessions if last < d <= as_of}) < stage.repeat_after_school_days
+        ):
+            continue
         reasons = _trigger_reasons(
             stage.trigger,
-            PupilFacts(facts.pupil_id, facts.year, facts.marks, frozenset(fired)),
+            replace(facts, fired=frozenset(fired)),
             sessions,
             as_of,
         )

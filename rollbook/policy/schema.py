@@ -87,6 +87,10 @@ class Trigger:
     lates_within_school_days: int | None = Field(None, ge=1)  # None: the academic year
     consecutive_days_absent_at_least: int | None = Field(None, ge=1)
     after_stage: str | None = None  # only once this stage has fired
+    # Only when the pupil has been absent again after the date the written warning from this
+    # stage was sent (its letter action marked done). 002: a penalty notice follows further
+    # absence after a dated written warning (S002-96).
+    absent_after_warning_from: str | None = None
 
     @model_validator(mode="after")
     def _has_a_condition(self):
@@ -120,9 +124,10 @@ class Stage:
     owner: Role = Role.ATTENDANCE_LEAD
     actions: tuple[Action, ...] = ()
     review_after_school_days: int | None = Field(None, ge=1)
-    repeats: bool = (
-        False  # fire again each academic year is the default; True: whenever re-triggered
-    )
+    # Once a year by default. With `repeats`, the stage fires again while its trigger holds,
+    # but no sooner than `repeat_after_school_days` after it last fired (e.g. each half term).
+    repeats: bool = False
+    repeat_after_school_days: int = Field(30, ge=1)
     tier: str | None = None  # WTTISA tier name (Expect, Monitor, Listen and understand, …)
     note: str = ""
 
@@ -200,6 +205,11 @@ class Policy:
         if len(keys) != len(set(keys)):
             raise ValueError(f"stage keys must be unique: {keys}")
         for stage in self.stages:
+            warning = stage.trigger.absent_after_warning_from
+            if warning and warning not in keys:
+                raise ValueError(
+                    f"stage {stage.key!r}: absent_after_warning_from {warning!r} is not a stage"
+                )
             if stage.trigger.after_stage and stage.trigger.after_stage not in keys:
                 raise ValueError(
                     f"stage {stage.key!r}: after_stage {stage.trigger.after_stage!r} is not a stage"

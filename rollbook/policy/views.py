@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rollbook.core.access import require_office
-from rollbook.policy.actions import decide_alert
+from rollbook.policy.actions import AlertError, complete_action, decide_alert
 from rollbook.policy.forms import DecisionForm, FilterForm
 from rollbook.policy.models import KIND_LABELS, Alert, PolicyAction
 from rollbook.policy.monitoring import active_policy
@@ -69,4 +69,21 @@ def alert_decide(request, alert_id: int):
         request,
         f"Alert for {alert.pupil.display_name} recorded as {alert.get_status_display().lower()}.",
     )
+    return redirect("policy:alerts")
+
+
+@require_POST
+def action_done(request, action_id: int):
+    school = require_office(request.user)
+    action = get_object_or_404(PolicyAction, pk=action_id, school=school)
+    try:
+        complete_action(actor=request.user, action=action, note=request.POST.get("note", ""))
+    except AlertError as e:
+        messages.error(request, str(e).capitalize())
+    else:
+        verb = "sent" if action.kind == "letter" else "done"
+        messages.success(
+            request,
+            f"{action.get_kind_display().capitalize()} for {action.pupil.display_name} marked {verb}.",
+        )
     return redirect("policy:alerts")

@@ -198,3 +198,46 @@ def test_adopting_a_preset_sets_the_school_register_times(school):
     assert times.closes(date(2025, 10, 6), "AM").strftime("%H:%M") == "09:20"
     with pytest.raises(AlertError, match="no preset"):
         adopt_preset(actor_label="test", school=school, preset="nope")
+
+
+PN_POLICY = """
+name = "Warning then penalty notice"
+version = 1
+[[stages]]
+key = "warning"
+name = "Formal warning"
+trigger = { unauthorised_sessions_at_least = 4 }
+actions = [{ kind = "letter", text = "Formal warning", template = "formal_warning" }]
+[[stages]]
+key = "pn"
+name = "Consider a penalty notice"
+trigger = { unauthorised_sessions_at_least = 10, after_stage = "warning", absent_after_warning_from = "warning" }
+"""
+
+
+def test_the_penalty_notice_stage_waits_for_the_warning_letter_and_later_absence():
+    import time_machine
+
+    from rollbook.policy.actions import complete_action
+
+    school = make_school()
+    adopt_policy(actor_label="test", school=school, text=PN_POLICY, source="test")
+    pupil = make_pupil(school)
+    days = school_days(date(2025, 9, 8), 10)
+    absent(pupil, days[:5], code="O")  # 10 unauthorised sessions by Fri 12 Sep
+    run_monitoring(school=school, as_of=days[4])
+    lead = get_user_model().objects.create_user("lead", password="x")
+    letter = PolicyAction.objects.get(kind="letter")
+
+    assert not Alert.objects.filter(stage_key="pn").exists()  # warning not sent yet
+    with time_machine.travel("2025-09-15 10:00:00+01:00", tick=False):
+        complete_action(actor=lead, action=letter, note="posted")
+    run_monitoring(school=school, as_of=days[6])  # Tue 16 Sep: present since the letter
+    assert not Alert.objects.filter(stage_key="pn").exists()
+    absent(pupil, days[7:8], code="I")  # Wed 17 Sep: absent again
+    run_monitoring(school=school, as_of=days[7])
+
+    alert = Alert.objects.get(stage_key="pn")
+    assert "after the written warning sent on 15 Sep 2025" in alert.explanation
+    with pytest.raises(AlertError, match="no longer open"):
+        complete_action(actor=lead, action=letter)

@@ -363,7 +363,7 @@ def test_002_considers_a_penalty_notice_at_10_unauthorised_sessions_after_the_wa
     assert notice.trigger.unauthorised_sessions_at_least == 10
     assert notice.trigger.after_stage == "stage_4"
     assert notice.trigger.days_absent_at_least is None
-    assert "further absence after the date the formal warning was actually sent" in _gaps(p)
+    assert notice.trigger.absent_after_warning_from == "stage_4"
 
 
 def test_002_closes_the_register_at_0920_within_the_legal_maximum(presets):

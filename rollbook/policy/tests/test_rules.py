@@ -145,3 +145,63 @@ def test_cme_concern_only_when_the_policy_sets_it():
     assert "cme_concern" in [
         a.kind for a in statutory_alerts(with_cme, facts(100, 0, 10, marks), SESSIONS, AS_OF)
     ]
+
+
+def test_a_penalty_notice_stage_needs_absence_after_the_warning_was_sent():
+    p = policy(
+        stage("warning", days_absent_at_least=1),
+        stage(
+            "pn",
+            unauthorised_sessions_at_least=10,
+            after_stage="warning",
+            absent_after_warning_from="warning",
+        ),
+    )
+    sent = date(2025, 11, 20)
+    before = {(date(2025, 11, 19), AM): "O"}
+    after = {(date(2025, 11, 24), AM): "I"}
+
+    def pn(marks, warnings):
+        f = PupilFacts(1, Tally(100, 0, 10), marks, frozenset({"warning"}), warnings_sent=warnings)
+        return keys(due_stages(p, f, SESSIONS, AS_OF))
+
+    assert pn(before | after, {}) == []  # no warning sent yet
+    assert pn(before, {"warning": sent}) == []  # no absence since
+    hits = due_stages(
+        p,
+        PupilFacts(
+            1, Tally(100, 0, 10), after, frozenset({"warning"}), warnings_sent={"warning": sent}
+        ),
+        SESSIONS,
+        AS_OF,
+    )
+    assert keys(hits) == ["pn"]
+    assert (
+        "absent again on 24 Nov after the written warning sent on 20 Nov 2025"
+        in hits[0].explanation
+    )
+
+
+def test_a_repeating_stage_waits_its_gap_of_school_days():
+    p = policy(
+        Stage(
+            key="text",
+            name="Text",
+            trigger=Trigger(days_absent_at_least=1),
+            repeats=True,
+            repeat_after_school_days=5,
+        )
+    )
+
+    def fires(last):
+        return keys(
+            due_stages(
+                p,
+                PupilFacts(1, Tally(100, 4), {}, frozenset({"text"}), fired_on={"text": last}),
+                SESSIONS,
+                AS_OF,
+            )
+        )
+
+    assert fires(date(2025, 11, 24)) == []  # 4 school days since (Tue-Fri)
+    assert fires(date(2025, 11, 21)) == ["text"]  # 5 school days since

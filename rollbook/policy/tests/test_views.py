@@ -98,3 +98,35 @@ def test_filters_by_kind_and_status(client, alert):
     assert "Amy" not in client.get(reverse("policy:alerts"), {"kind": "stage"}).text
     assert "Amy" not in client.get(reverse("policy:alerts"), {"status": "done"}).text
     assert "Amy" in client.get(reverse("policy:alerts"), {"status": "all"}).text
+
+
+def test_marking_a_stage_action_done_is_audited_and_only_once(client):
+    from rollbook.policy.actions import adopt_policy
+    from rollbook.policy.models import PolicyAction
+
+    school = make_school()
+    adopt_policy(
+        actor_label="t",
+        school=school,
+        text='name="p"\nversion=1\n[[stages]]\nkey="s1"\nname="S1"\ntrigger={days_absent_at_least=1}\n'
+        'actions=[{kind="letter",text="Letter 1",template="l1"}]\n',
+        source="t",
+    )
+    pupil = make_pupil(school)
+    add_marks(pupil, [(date(2025, 10, 6), s, "I") for s in ("AM", "PM")])
+    run_monitoring(school=school, as_of=date(2025, 10, 6))
+    action = PolicyAction.objects.get()
+    office = user(school, Role.OFFICE, "office")
+    client.force_login(office)
+
+    assert "Mark as sent" in client.get(reverse("policy:alerts")).text
+    first = client.post(reverse("policy:action_done", args=[action.pk]), follow=True)
+    second = client.post(reverse("policy:action_done", args=[action.pk]), follow=True)
+
+    action.refresh_from_db()
+    assert action.status == "done" and action.done_by == office
+    assert "marked sent" in first.text and "no longer open" in second.text
+    assert AuditEvent.objects.filter(kind="policy_action.done").count() == 1
+    assert client.get(reverse("policy:action_done", args=[action.pk])).status_code == 405
+    client.force_login(user(school, Role.TEACHER, "teacher"))
+    assert client.post(reverse("policy:action_done", args=[action.pk])).status_code == 403
