@@ -165,7 +165,7 @@ def sharp_drop(
     as_of: date,
     *,
     points: Decimal = Decimal(10),
-    min_sessions: int = 20,
+    min_sessions: int = 40,  # four school weeks: a couple of days off early in a half-term is not a trend
 ) -> Alert | None:
     """Attendance this half-term at least `points` percentage points below the pupil's own previous one."""
     now_present, now_possible = _rate(marks, current, as_of)

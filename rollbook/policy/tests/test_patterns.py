@@ -136,14 +136,19 @@ def test_a_sharp_drop_against_the_previous_half_term():
     first = Period("Autumn 1", date(2025, 9, 1), date(2025, 10, 24))
     second = Period("Autumn 2", date(2025, 11, 3), date(2025, 12, 19))
     absences = {
-        date(2025, 11, 3) + timedelta(days=i): "I" for i in range(0, 10, 7)
-    }  # 2 days in 2 weeks
+        date(2025, 11, 3) + timedelta(days=i): "I" for i in (0, 7, 14, 21)
+    }  # 4 Mondays in 4 weeks
     marks = day_marks(absences)
 
-    alert = sharp_drop(marks, second, first, date(2025, 11, 14))
+    alert = sharp_drop(marks, second, first, date(2025, 11, 28))
 
     assert (
         alert is not None and "80.0% in Autumn 2, down from 100.0% in Autumn 1" in alert.explanation
     )
-    assert sharp_drop(marks, second, first, date(2025, 11, 14), points=Decimal(25)) is None
-    assert sharp_drop(marks, second, first, date(2025, 11, 4)) is None  # too few sessions yet
+    assert sharp_drop(marks, second, first, date(2025, 11, 28), points=Decimal(25)) is None
+    assert (
+        sharp_drop(marks, second, first, date(2025, 11, 21)) is None
+    )  # three weeks: too few sessions yet
+    assert (
+        sharp_drop(day_marks({date(2025, 11, 3): "I"}), second, first, date(2025, 11, 28)) is None
+    )  # 97.5 %
