@@ -40,7 +40,7 @@ def _keys(marks, days) -> tuple[SessionKey, ...]:
 def weekday_concentration(marks, as_of: date, *, last: int = 5, at_least: int = 3) -> Alert | None:
     """At least `at_least` of the last `last` absence days fall on the same weekday."""
     recent = absence_days(marks, as_of)[-last:]
-    if len(recent) < last:  # judge a full window only: two Mondays out of two is chance
+    if len(recent) < at_least:
         return None
     weekday, count = Counter(d.weekday() for d in recent).most_common(1)[0]
     if count < at_least:

@@ -71,13 +71,15 @@ def arrival_code(
     if arrived <= opens:
         return Arrival(PRESENT[session], None)
     minutes = math.ceil((arrived - opens).total_seconds() / 60)
-    return Arrival("L" if arrived <= closes else "U", minutes)
+    # "Arrives before the register closes" is L; at or after the closing time is U (seed 002:
+    # "U from 09:20" when the register closes at 09:20).
+    return Arrival("L" if arrived < closes else "U", minutes)
 
 
 def is_register_open(
     now: datetime, day: date, session: Session, times: RegisterTimes = DEFAULT_TIMES
 ) -> bool:
-    return times.opens(day, session) <= now <= times.closes(day, session)
+    return times.opens(day, session) <= now < times.closes(day, session)
 
 
 def is_register_overdue(

@@ -196,6 +196,15 @@ def test_adopting_a_preset_sets_the_school_register_times(school):
     school.refresh_from_db()
     times = times_for(school)
     assert times.closes(date(2025, 10, 6), "AM").strftime("%H:%M") == "09:20"
+    from datetime import datetime
+
+    from rollbook.registers.taking import LONDON, arrival_code
+
+    at = lambda hh, mm: datetime(2025, 10, 6, hh, mm, tzinfo=LONDON)  # noqa: E731
+    assert arrival_code(at(9, 19), date(2025, 10, 6), "AM", times).code == "L"
+    assert (
+        arrival_code(at(9, 20), date(2025, 10, 6), "AM", times).code == "U"
+    )  # S002-72: U from 09:20
     with pytest.raises(AlertError, match="no preset"):
         adopt_preset(actor_label="test", school=school, preset="nope")
 

@@ -152,3 +152,16 @@ def test_a_sharp_drop_against_the_previous_half_term():
     assert (
         sharp_drop(day_marks({date(2025, 11, 3): "I"}), second, first, date(2025, 11, 28)) is None
     )  # 97.5 %
+
+
+def test_four_mondays_and_nothing_else_is_a_weekday_pattern():
+    mondays = [date(2025, 9, 8), date(2025, 9, 15), date(2025, 9, 22), date(2025, 9, 29)]
+
+    alert = weekday_concentration(day_marks(dict.fromkeys(mondays, "O")), date(2025, 10, 3))
+
+    assert alert is not None and alert.explanation.startswith(
+        "4 of the last 4 days of absence were on a Monday"
+    )
+    assert (
+        weekday_concentration(day_marks(dict.fromkeys(mondays[:2], "O")), date(2025, 10, 3)) is None
+    )

@@ -94,8 +94,8 @@ def test_n_and_authorised_codes_do_not_count_towards_a_penalty_notice_by_default
     )
 
 
-def test_ten_continuous_days_of_unauthorised_absence_across_a_bank_holiday_week():
-    # 25 Aug is outside term; use the Christmas run: 8 Dec - 19 Dec (10 school days) mixes N, O, G.
+def test_ten_continuous_days_of_unauthorised_absence_up_to_christmas():
+    # 8 Dec - 19 Dec 2025: 10 school days mixing N, O and G.
     marks = {}
     day = date(2025, 12, 8)
     while day <= date(2025, 12, 19):
@@ -168,3 +168,31 @@ def test_the_threshold_alert_always_has_at_least_ten_qualifying_sessions(codes):
         assert len(alert.evidence) >= 10 and all(marks[k] in "GOU" for k in alert.evidence)
     else:
         assert qualifying < 10 or len({k[0] - timedelta(days=k[0].weekday()) for k in keys}) > 10
+
+
+def test_a_bank_holiday_does_not_break_or_lengthen_a_run_of_absence():
+    calendar = SchoolCalendar(terms=(TermDates("Summer 1", date(2026, 4, 13), date(2026, 5, 22)),))
+    sessions = calendar.school_sessions()
+    # Mon 27 Apr to Mon 11 May 2026 is 10 school days: Mon 4 May is the Early May bank holiday.
+    marks = {}
+    for day, session in sessions:
+        if date(2026, 4, 27) <= day <= date(2026, 5, 11):
+            marks[(day, session)] = "O"
+
+    alert = continuous_unauthorised_absence(marks, sessions, date(2026, 5, 11))
+
+    assert alert is not None and alert.explanation.startswith("10 consecutive school days")
+    assert (date(2026, 5, 4), AM) not in alert.evidence
+    assert continuous_unauthorised_absence(marks, sessions, date(2026, 5, 8)) is None  # 9 days
+
+
+def test_the_penalty_window_for_a_pupil_admitted_mid_year_counts_only_their_own_sessions():
+    # Admitted Mon 3 Nov: no marks before then, so the window holds only what happened since.
+    marks = (
+        both(date(2025, 11, 3), "G") | both(date(2025, 11, 4), "G") | both(date(2025, 11, 5), "O")
+    )
+    marks |= both(date(2025, 11, 6), "U") | both(date(2025, 11, 7), "O")
+
+    alert = penalty_notice_threshold(marks, SESSIONS, date(2025, 11, 7))
+
+    assert alert is not None and alert.met_on == (date(2025, 11, 7), PM)

@@ -29,8 +29,10 @@ def london(day: date, hh: int, mm: int, ss: int = 0) -> datetime:
 
 @pytest.mark.parametrize("day", [BEFORE_CHANGE, AFTER_CHANGE, AFTER_SPRING_CHANGE])
 def test_arriving_before_the_register_closes_is_l_and_after_is_u(day):
-    assert arrival_code(london(day, 9, 15), day, Session.AM, TIMES).code == "L"  # exactly at close
-    assert arrival_code(london(day, 9, 15, 1), day, Session.AM, TIMES).code == "U"
+    assert arrival_code(london(day, 9, 14, 59), day, Session.AM, TIMES).code == "L"
+    assert (
+        arrival_code(london(day, 9, 15), day, Session.AM, TIMES).code == "U"
+    )  # at the close: not before it
     assert arrival_code(london(day, 8, 50), day, Session.AM, TIMES).minutes_late == 5
 
 
@@ -38,7 +40,7 @@ def test_the_clock_change_is_judged_in_london_time_not_utc():
     # 08:14 UTC is 09:14 BST on Friday (L) but 08:14 GMT on Monday (before opening: present).
     friday = datetime(2025, 10, 24, 8, 14, tzinfo=UTC)
     monday = datetime(2025, 10, 27, 9, 14, tzinfo=UTC)  # 09:14 GMT: L
-    monday_late = datetime(2025, 10, 27, 9, 16, tzinfo=UTC)  # 09:16 GMT: U
+    monday_late = datetime(2025, 10, 27, 9, 15, tzinfo=UTC)  # 09:15 GMT: U
 
     assert arrival_code(friday, BEFORE_CHANGE, Session.AM, TIMES).code == "L"
     assert arrival_code(monday, AFTER_CHANGE, Session.AM, TIMES).code == "L"
@@ -94,4 +96,4 @@ def test_minutes_late_never_decrease_and_u_follows_l(minutes_after_opening):
         assert result.code == "/"
     else:
         assert result.minutes_late == minutes_after_opening
-        assert result.code == ("L" if minutes_after_opening <= 30 else "U")
+        assert result.code == ("L" if minutes_after_opening < 30 else "U")
