@@ -115,3 +115,28 @@ def test_every_row_still_to_build_names_the_issue_that_carries_it(coverage):
         if row["Status"] != "out of scope" and not re.fullmatch(r"#\d+", row["Issue"])
     ]
     assert not orphans, f"rows without an issue number (#N): {orphans}"
+
+
+PATH_IN_BACKTICKS = re.compile(
+    r"`((?:rollbook|e2e|docs|bench|templates|config)/[^`\s:]+?)(?:::([A-Za-z_0-9]+))?`"
+)
+
+
+def test_every_file_and_test_a_row_cites_exists(coverage):
+    """A done or partial row must point at real code: a renamed file or test breaks this."""
+    missing = []
+    for row in coverage:
+        if row["Status"] not in {"done", "partial"}:
+            continue
+        for cell in (row["Feature / policy key"], row["Test"]):
+            for path, test_name in PATH_IN_BACKTICKS.findall(cell):
+                target = REPO / path.rstrip(".,;")
+                if not target.exists():
+                    missing.append(f"{row['ID']}: {path}")
+                elif (
+                    test_name
+                    and target.is_file()
+                    and f"def {test_name}" not in target.read_text(encoding="utf-8")
+                ):
+                    missing.append(f"{row['ID']}: {path}::{test_name}")
+    assert not missing, f"rows cite files or tests that do not exist: {missing}"
