@@ -147,6 +147,12 @@ def take_register(
         raise RegisterConflict([]) from e
     Mark.objects.bulk_update(changed, ["code", "minutes_late", "source", "updated_at", "version"])
     MarkRevision.objects.bulk_create(revisions)
+    if not new_rows and not changed:
+        existing_register = Register.objects.filter(
+            registration_group=group, date=day, session=session
+        ).first()
+        if existing_register is not None:
+            return existing_register  # saved again unchanged: nothing to record
     register, created = Register.objects.get_or_create(
         registration_group=group,
         date=day,

@@ -247,3 +247,27 @@ def test_bulk_coding_refuses_codes_that_break_age_rules(klass, teacher):
         )
 
     assert not Mark.objects.exists()
+
+
+def test_saving_an_unchanged_register_again_records_nothing(klass, teacher):
+    group, pupils = klass
+    take_register(
+        actor=teacher,
+        group=group,
+        day=MON,
+        session=Session.AM,
+        entries=all_present(pupils),
+        office=False,
+    )
+
+    again = take_register(
+        actor=teacher,
+        group=group,
+        day=MON,
+        session=Session.AM,
+        entries=all_present(pupils, seen_version=1),
+        office=False,
+    )
+
+    assert again == Register.objects.get()
+    assert AuditEvent.objects.filter(kind__startswith="register.").count() == 1
