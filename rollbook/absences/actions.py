@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rollbook.absences.models import ContactAttempt, ContactMethod, ContactOutcome
 from rollbook.core import audit
+from rollbook.core.audit import user_or_none
 from rollbook.core.calendar import Session
 from rollbook.pupils.models import Contact, Pupil, RegistrationGroup
 from rollbook.registers.actions import MarkError, change_mark
@@ -26,10 +27,6 @@ from rollbook.registers.register_actions import Entry, check_entry
 
 class FollowUpError(ValueError):
     """A follow-up the office asked for that cannot be recorded; the message says why."""
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -58,7 +55,7 @@ def log_contact_attempt(
         pupil=pupil,
         contact=contact,
         at=at or timezone.now(),
-        by=_user(actor),
+        by=user_or_none(actor),
         method=method,
         outcome=outcome,
         note=note.strip(),
@@ -118,7 +115,7 @@ def chase_register(
         registration_group=group,
         date=day,
         session=session,
-        chased_by=_user(actor),
+        chased_by=user_or_none(actor),
         chased_at=now or timezone.now(),
     )
     audit.record(

@@ -7,6 +7,11 @@ from typing import Any
 from rollbook.core.models import AuditEvent, School
 
 
+def user_or_none(actor):
+    """The user to store on a row: None for the command line, a job or an anonymous caller."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     kind: str,
     *,

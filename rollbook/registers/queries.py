@@ -42,11 +42,3 @@ def pupil_tallies(
     for row in rows:
         per_pupil[row["pupil_id"]].append((row["code"], row["on"], row["n"]))
     return {pupil_id: tally_counts(counts) for pupil_id, counts in per_pupil.items()}
-
-
-def enrolled_without_marks(
-    school: School, first: date, last: date, tallies: dict[int, Tally]
-) -> dict[int, Tally]:
-    """Every pupil on roll in the period, with an empty tally for those with no marks yet."""
-    on_roll = school.pupils.on_roll(first, last).values_list("pk", flat=True)
-    return {pk: tallies.get(pk, Tally()) for pk in on_roll}

@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rollbook.core import audit
+from rollbook.core.audit import user_or_none
 from rollbook.core.calendar import Session
 from rollbook.pupils.models import Pupil, RegistrationGroup
 from rollbook.pupils.rules import is_compulsory_school_age
 from rollbook.registers import codes, taking
-from rollbook.registers.actions import MarkError, _insert_marks, _revision, _user, save_marks
+from rollbook.registers.actions import MarkError, insert_marks, revision_for, save_marks
 from rollbook.registers.importing import MarkRow
 from rollbook.registers.models import Mark, MarkRevision, Register, Source
 
@@ -120,7 +121,7 @@ def take_register(
             )
         else:
             revisions.append(
-                _revision(
+                revision_for(
                     mark, entry.code, entry.minutes_late, actor, "", Source.REGISTER, reason, now
                 )
             )
@@ -142,7 +143,7 @@ def take_register(
         raise MarkError("; ".join(problems))
     try:
         with transaction.atomic():
-            _insert_marks(group.school, new_rows, Source.REGISTER, _user(actor), now, None)
+            insert_marks(group.school, new_rows, Source.REGISTER, user_or_none(actor), now, None)
     except IntegrityError as e:  # another person's first save won the race
         raise RegisterConflict([]) from e
     Mark.objects.bulk_update(changed, ["code", "minutes_late", "source", "updated_at", "version"])
@@ -157,7 +158,7 @@ def take_register(
         registration_group=group,
         date=day,
         session=session,
-        defaults={"school": group.school, "submitted_by": _user(actor), "submitted_at": now},
+        defaults={"school": group.school, "submitted_by": user_or_none(actor), "submitted_at": now},
     )
     audit.record(
         "register.submitted" if created else "register.amended",
@@ -201,12 +202,12 @@ def record_late_arrival(
             code=arrival.code,
             minutes_late=arrival.minutes_late,
             source=Source.OFFICE,
-            entered_by=_user(actor),
+            entered_by=user_or_none(actor),
             entered_at=now,
             updated_at=now,
         )
     elif (mark.code, mark.minutes_late) != (arrival.code, arrival.minutes_late):
-        _revision(
+        revision_for(
             mark, arrival.code, arrival.minutes_late, actor, "", Source.OFFICE, label, now
         ).save()
         mark.code, mark.minutes_late, mark.source, mark.updated_at = (
