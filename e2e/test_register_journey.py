@@ -239,6 +239,9 @@ def test_teacher_takes_the_register_and_the_office_follows_up(
     page.screenshot(path=shots / "office-today-after.png", full_page=True)
 
     page.get_by_role("link", name="Late sign-in").click()
+    # Type only once htmx has processed the page: a keystroke before that sends nothing.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     page.get_by_label("Pupil\N{RIGHT SINGLE QUOTATION MARK}s name or UPN").fill(
         "zielin"
     )  # htmx shows results as you type
