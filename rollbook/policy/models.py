@@ -68,6 +68,7 @@ KIND_LABELS = {
     "siblings_absent_together": "Siblings absent together",
     "run_of_lates": "Run of lates",
     "sharp_drop": "Sharp drop",
+    "unauthorised_holiday": "Unauthorised term-time holiday",
 }
 
 

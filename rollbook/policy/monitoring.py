@@ -166,17 +166,7 @@ def run_monitoring(
             if record:
                 alert.save()
                 PolicyAction.objects.bulk_create(
-                    PolicyAction(
-                        alert=alert,
-                        school=school,
-                        pupil=pupil,
-                        kind=a.kind,
-                        text=a.text,
-                        role=a.role or hit.stage.owner,
-                        template=a.template or "",
-                        due_on=_add_school_days(future_days, as_of, a.due_in_school_days),
-                    )
-                    for a in hit.stage.actions
+                    _stage_actions(alert, hit.stage, future_days, as_of)
                 )
             existing.add(key)
         found_alerts = rules.statutory_alerts(
@@ -229,6 +219,36 @@ def run_monitoring(
             evaluated=result.evaluated,
         )
     return result
+
+
+def _stage_actions(alert: Alert, stage, future_days: list[date], as_of: date) -> list[PolicyAction]:
+    """The stage's actions as to-dos, plus a review task when the stage sets a review period."""
+    actions = [
+        PolicyAction(
+            alert=alert,
+            school=alert.school,
+            pupil=alert.pupil,
+            kind=a.kind,
+            text=a.text,
+            role=a.role or stage.owner,
+            template=a.template or "",
+            due_on=_add_school_days(future_days, as_of, a.due_in_school_days),
+        )
+        for a in stage.actions
+    ]
+    if stage.review_after_school_days:
+        actions.append(
+            PolicyAction(
+                alert=alert,
+                school=alert.school,
+                pupil=alert.pupil,
+                kind=ActionKind.TASK,
+                text=f"Review: {stage.name}",
+                role=stage.owner,
+                due_on=_add_school_days(future_days, as_of, stage.review_after_school_days),
+            )
+        )
+    return actions
 
 
 def _overlaps_earlier_notice(school: School, pupil: Pupil, found) -> bool:

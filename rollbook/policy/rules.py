@@ -173,6 +173,8 @@ def statutory_alerts(
                 facts.marks, sessions, as_of, days=s.cme_unexplained_days
             )
         )
+    if policy.leave.consider_penalty_notice_for_unauthorised_holiday:
+        alerts.append(statutory.unauthorised_holiday(facts.marks, sessions, as_of))
     countdown = statutory.deletion_ground_i_countdown(
         facts.marks, sessions, as_of, days=s.deletion_ground_i_days
     )

@@ -170,3 +170,33 @@ def deletion_ground_i_countdown(
     which the system cannot see: it counts days, people decide)."""
     run = current_run(marks, school_sessions, as_of, DELETION_GROUND_I_CODES)
     return Countdown("deletion_ground_i", len(run), days) if run else None
+
+
+def unauthorised_holiday(marks, school_sessions, as_of: date) -> Alert | None:
+    """The latest spell of term-time holiday not granted (G), up to as_of. Support first is
+    not expected for an unauthorised holiday: a policy may ask to consider a penalty notice."""
+    days = [
+        d
+        for d, keys in _school_days(k for k in school_sessions if k[0] <= as_of)
+        if any(marks.get(k) == "G" for k in keys)
+    ]
+    if not days:
+        return None
+    spell = [days[-1]]
+    school_days = [d for d, _ in _school_days(k for k in school_sessions if k[0] <= as_of)]
+    index = {d: i for i, d in enumerate(school_days)}
+    for day in reversed(days[:-1]):
+        if index[spell[0]] - index[day] == 1:
+            spell.insert(0, day)
+        else:
+            break
+    keys = tuple(
+        k for k in school_sessions if spell[0] <= k[0] <= spell[-1] and marks.get(k) == "G"
+    )
+    return Alert(
+        "unauthorised_holiday",
+        f"term-time holiday not authorised (G), {len(keys)} sessions from {spell[0]:%a %-d %b %Y}: "
+        "consider a penalty notice, as the school's policy says",
+        keys,
+        keys[-1],
+    )

@@ -250,3 +250,27 @@ def test_the_penalty_notice_stage_waits_for_the_warning_letter_and_later_absence
     assert "after the written warning sent on 15 Sep 2025" in alert.explanation
     with pytest.raises(AlertError, match="no longer open"):
         complete_action(actor=lead, action=letter)
+
+
+def test_a_stage_with_a_review_period_creates_a_review_task_and_holidays_raise_one_alert_per_spell():
+    school = make_school()
+    adopt_policy(
+        actor_label="test",
+        school=school,
+        text='name="r"\nversion=1\n[[stages]]\nkey="meet"\nname="Meeting"\nowner="head"\n'
+        "review_after_school_days=10\ntrigger={days_absent_at_least=1}\n",
+        source="test",
+    )
+    pupil = make_pupil(school)
+    absent(pupil, school_days(date(2025, 9, 8), 2), code="G")
+
+    run_monitoring(school=school, as_of=date(2025, 9, 10))
+    run_monitoring(school=school, as_of=date(2025, 9, 12))
+
+    review = PolicyAction.objects.get(text="Review: Meeting")
+    assert (review.role, review.due_on) == ("head", date(2025, 9, 24))
+    holiday = Alert.objects.get(kind="unauthorised_holiday")
+    assert (
+        holiday.evidence[0] == "2025-09-08 AM"
+        and "consider a penalty notice" in holiday.explanation
+    )

@@ -196,3 +196,24 @@ def test_the_penalty_window_for_a_pupil_admitted_mid_year_counts_only_their_own_
     alert = penalty_notice_threshold(marks, SESSIONS, date(2025, 11, 7))
 
     assert alert is not None and alert.met_on == (date(2025, 11, 7), PM)
+
+
+def test_the_latest_unauthorised_holiday_spell_runs_across_a_weekend():
+    from rollbook.policy.statutory import unauthorised_holiday
+
+    marks = both(date(2025, 9, 10), "G")  # an earlier one-day spell
+    marks |= (
+        both(date(2025, 10, 16), "G")
+        | both(date(2025, 10, 17), "G")
+        | both(date(2025, 10, 20), "G")
+    )
+
+    alert = unauthorised_holiday(marks, SESSIONS, date(2025, 10, 24))
+
+    assert (
+        alert is not None
+        and alert.evidence[0] == (date(2025, 10, 16), AM)
+        and len(alert.evidence) == 6
+    )
+    assert "6 sessions from Thu 16 Oct 2025" in alert.explanation
+    assert unauthorised_holiday(both(date(2025, 9, 10), "O"), SESSIONS, date(2025, 10, 24)) is None
