@@ -207,6 +207,16 @@ def run_monitoring(
             result.created.append(alert)
             if record:
                 alert.save()
+                if found.kind == "unauthorised_holiday":  # S001-21, S002-97: a task for the decider
+                    PolicyAction.objects.create(
+                        alert=alert,
+                        school=school,
+                        pupil=pupil,
+                        kind=ActionKind.TASK,
+                        text="Consider a penalty notice for the unauthorised term-time holiday",
+                        role=policy.leave.decision_role,
+                        due_on=_add_school_days(future_days, as_of, 5),
+                    )
             existing.add(key)
     if record:
         audit.record(

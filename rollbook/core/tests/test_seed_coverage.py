@@ -140,3 +140,18 @@ def test_every_file_and_test_a_row_cites_exists(coverage):
                 ):
                     missing.append(f"{row['ID']}: {path}::{test_name}")
     assert not missing, f"rows cite files or tests that do not exist: {missing}"
+
+
+def test_the_summary_table_matches_the_rows(coverage):
+    counts: dict[tuple[str, str], int] = {}
+    for row in coverage:
+        key = (row["ID"][1:4], row["Status"])
+        counts[key] = counts.get(key, 0) + 1
+    text = COVERAGE.read_text(encoding="utf-8")
+
+    for seed in ("000", "001", "002", "003", "004"):
+        expected = [
+            counts.get((seed, s), 0) for s in ("done", "partial", "planned", "out of scope")
+        ]
+        line = f"| {seed} | " + " | ".join(map(str, expected)) + f" | {sum(expected)} |"
+        assert line in text, f"summary row for seed {seed} should read: {line}"
