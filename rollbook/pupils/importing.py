@@ -31,6 +31,8 @@ OPTIONAL = (
     "cla",
     "cin",
     "cp_plan",
+    "medical_plan",
+    "long_term_illness",
 )
 _TRUE = {"1", "y", "yes", "true", "t"}
 _FALSE = {"", "0", "n", "no", "false", "f"}
@@ -60,6 +62,8 @@ class PupilRow:
     cla: bool = False
     cin: bool = False
     cp_plan: bool = False
+    medical_plan: bool = False
+    long_term_illness: bool = False
 
 
 class _RowErrors(list):
@@ -118,7 +122,17 @@ def parse_pupil_row(line: int, raw: dict[str, str]) -> tuple[PupilRow | None, li
     if dob and admission and dob >= admission:
         errs.add(f"date_of_birth {dob} is not before admission_date {admission}")
     flags = {
-        k: _flag(raw, k, errs) for k in ("pupil_premium", "fsm", "eal", "cla", "cin", "cp_plan")
+        k: _flag(raw, k, errs)
+        for k in (
+            "pupil_premium",
+            "fsm",
+            "eal",
+            "cla",
+            "cin",
+            "cp_plan",
+            "medical_plan",
+            "long_term_illness",
+        )
     }
     sen = _choice(raw, "sen", _SEN, errs)
     gender = _choice(raw, "gender", _GENDER, errs)

@@ -96,6 +96,9 @@ class Pupil(models.Model):
     cla = models.BooleanField("child looked after", default=False)
     cin = models.BooleanField("child in need", default=False)
     cp_plan = models.BooleanField("child protection plan", default=False)
+    # Circumstances a policy may adjust for (adapted letters, left out of class challenges).
+    medical_plan = models.BooleanField("individual healthcare plan", default=False)
+    long_term_illness = models.BooleanField("long-term illness", default=False)
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
     )

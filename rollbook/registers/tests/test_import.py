@@ -216,3 +216,21 @@ def test_a_codes_with_backslash_and_hash_round_trip(tmp_path, school):
     run("marks", marks_csv(tmp_path, f'{AMY},2025-10-06,PM,"\\",\n{AMY},2025-10-10,AM,#,\n'))
 
     assert sorted(Mark.objects.values_list("code", flat=True)) == ["#", "\\"]
+
+
+def test_pupils_import_reads_the_circumstances_a_policy_adjusts_for(tmp_path):
+    make_school()
+    path = write(
+        tmp_path,
+        "pupils.csv",
+        "upn,legal_surname,legal_forename,date_of_birth,year_group,class_name,admission_date,medical_plan,long_term_illness\n"
+        f"{AMY},Smith,Amy,2018-05-01,3,3A,2022-09-01,yes,no\n"
+        f"{BEN},Smith,Ben,2018-05-01,3,3A,2022-09-01,no,maybe\n",
+    )
+
+    assert "line 3: long_term_illness 'maybe' should be yes/no" in rejected("pupils", path)
+    path = write(tmp_path, "ok.csv", open(path).read().replace("maybe", "yes"))
+    run("pupils", path)
+
+    amy, ben = Pupil.objects.get(upn=AMY), Pupil.objects.get(upn=BEN)
+    assert (amy.medical_plan, amy.long_term_illness, ben.long_term_illness) == (True, False, True)
