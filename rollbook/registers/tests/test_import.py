@@ -229,7 +229,7 @@ def test_pupils_import_reads_the_circumstances_a_policy_adjusts_for(tmp_path):
     )
 
     assert "line 3: long_term_illness 'maybe' should be yes/no" in rejected("pupils", path)
-    path = write(tmp_path, "ok.csv", open(path).read().replace("maybe", "yes"))
+    path = write(tmp_path, "ok.csv", (tmp_path / "pupils.csv").read_text().replace("maybe", "yes"))
     run("pupils", path)
 
     amy, ben = Pupil.objects.get(upn=AMY), Pupil.objects.get(upn=BEN)
