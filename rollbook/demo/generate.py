@@ -211,7 +211,12 @@ def generate(
             f"School: {school}, {sessions} school sessions in "
             f"{academic_year_label(year - 1)} and {academic_year_label(year)}"
         )
-        save_pupils(actor_label=ACTOR, school=school, rows=_pupil_rows(plan.people), source="demo")
+        save_pupils(
+            actor_label=ACTOR,
+            school=school,
+            rows=_pupil_rows(plan.people, plan.attendance),
+            source="demo",
+        )
         contacts = _save_contacts(school, plan.people)
         families = sum(1 for h in plan.people.households if h.family_id)
         say(
@@ -246,11 +251,17 @@ def _create_school(year: int) -> School:
     return school
 
 
-def _pupil_rows(people: People) -> list[PupilRow]:
-    return [_pupil_row(n, p) for n, p in enumerate(people.pupils, 1)]
+def _pupil_rows(people: People, attendance: Attendance | None = None) -> list[PupilRow]:
+    stories = attendance.stories if attendance else {}
+    ill = set(stories.get("long_term_illness", ()))
+    part_time = set(stories.get("part_time_timetable", ()))
+    return [
+        _pupil_row(n, p, long_term_illness=p.upn in ill, medical_plan=p.upn in ill | part_time)
+        for n, p in enumerate(people.pupils, 1)
+    ]
 
 
-def _pupil_row(line: int, p: PupilSpec) -> PupilRow:
+def _pupil_row(line: int, p: PupilSpec, **circumstances: bool) -> PupilRow:
     return PupilRow(
         line=line,
         upn=p.upn,
@@ -271,6 +282,7 @@ def _pupil_row(line: int, p: PupilSpec) -> PupilRow:
         cla=p.cla,
         cin=p.cin,
         cp_plan=p.cp_plan,
+        **circumstances,
     )
 
 

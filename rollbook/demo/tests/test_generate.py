@@ -333,3 +333,14 @@ def test_the_full_school_looks_like_a_typical_english_primary():
     assert len(taken_today) == 12
     assert not Mark.objects.filter(school=school, date=TODAY, session="PM").exists()
     assert Mark.objects.filter(school=school, date=TODAY, code="N").exists()
+
+
+@pytest.mark.django_db
+def test_the_pupil_with_a_long_term_illness_carries_the_flag():
+    result = generate(seed=7, today=TODAY, pupils_per_class=SMALL)
+    ill = set(result.plan.attendance.stories.get("long_term_illness", []))
+
+    flagged = set(Pupil.objects.filter(long_term_illness=True).values_list("upn", flat=True))
+
+    assert ill and flagged == ill
+    assert set(Pupil.objects.filter(medical_plan=True).values_list("upn", flat=True)) >= flagged
