@@ -95,3 +95,17 @@ def get_pupil_for_user(user, pupil_id: int):
     if pupil.registration_group and pupil.registration_group.teachers.filter(pk=user.pk).exists():
         return pupil
     raise PermissionDenied("You can only see pupils in your own classes.")
+
+
+# May see school-wide aggregate figures; small groups are suppressed for those who may not
+# read pupils (governors, trust and LA analysts).
+AGGREGATE_ROLES = PUPIL_READ_ROLES | {Role.GOVERNOR, Role.TRUST_ANALYST}
+
+
+def require_aggregates(user) -> tuple[School, bool]:
+    """The user's school and whether small groups must be suppressed for them."""
+    school = require_school(user)
+    roles = roles_at(user, school)
+    if not roles & AGGREGATE_ROLES:
+        raise PermissionDenied("Reports are for the office, senior staff and governors.")
+    return school, not (roles & PUPIL_READ_ROLES)

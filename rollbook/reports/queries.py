@@ -18,6 +18,7 @@ from rollbook.core.models import School
 from rollbook.pupils.models import Pupil
 from rollbook.registers.queries import marks_on_roll, pupil_tallies
 from rollbook.registers.rules import Rate, Tally, summarise, tally_counts
+from rollbook.reports import groups
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,53 @@ def year_to_date(school: School, today: date) -> YearToDate:
         persistent_absence_rate=Rate(summary.persistent_absence_rate),
         severe_absentees=summary.severe_absentees,
     )
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    first: date
+    last: date
+
+
+def periods(school: School, today: date) -> list[Period]:
+    """The periods a report can cover: this year so far, this term so far, last year."""
+    year = calendar.academic_year_of(today)
+    found = [
+        Period("year", f"{calendar.academic_year_label(year)} so far", date(year, 8, 1), today)
+    ]
+    term = school.calendar().term_of(today)
+    if term is not None:
+        found.append(Period("term", f"{term.name} so far", term.start, today))
+    found.append(
+        Period(
+            "last_year",
+            calendar.academic_year_label(year - 1),
+            date(year - 1, 8, 1),
+            date(year, 7, 31),
+        )
+    )
+    return found
+
+
+def pupil_figures(school: School, first: date, last: date) -> list[groups.PupilFigures]:
+    """Every pupil on roll in the period with their DfE counts and group characteristics (2 queries)."""
+    tallies = pupil_tallies(school, first, last)
+    pupils = school.pupils.on_roll(first, last).select_related("registration_group")
+    return [
+        groups.PupilFigures(
+            tally=tallies.get(p.pk, Tally()),
+            year_group=p.year_group,
+            class_name=p.registration_group.name if p.registration_group else "",
+            pupil_premium=p.pupil_premium,
+            fsm=p.fsm,
+            sen_status=p.sen_status,
+            eal=p.eal,
+            cla=p.cla,
+            cin=p.cin,
+            cp_plan=p.cp_plan,
+            gender=p.gender,
+        )
+        for p in pupils
+    ]

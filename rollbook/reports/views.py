@@ -6,7 +6,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from rollbook.core.access import school_for
+from rollbook.core.access import require_aggregates, school_for
+from rollbook.registers.rules import summarise
+from rollbook.reports import queries
+from rollbook.reports.groups import SUPPRESS_BELOW, breakdown, group_analysis
+from rollbook.reports.national import latest_full_year
 from rollbook.reports.queries import school_today
 
 
@@ -23,3 +27,23 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request, "reports/home.html", {"school": school, "summary": school_today(school, today)}
     )
+
+
+@require_GET
+def group_report(request: HtmxHttpRequest) -> HttpResponse:
+    school, suppress = require_aggregates(request.user)
+    choices = queries.periods(school, timezone.localdate())
+    period = next((p for p in choices if p.key == request.GET.get("period")), choices[0])
+    figures = queries.pupil_figures(school, period.first, period.last)
+    context = {
+        "school": school,
+        "period": period,
+        "periods": choices,
+        "whole_school": summarise(f.tally for f in figures),
+        "groups": group_analysis(figures, suppress=suppress),
+        "years": breakdown(figures, "year", suppress=suppress),
+        "classes": breakdown(figures, "class", suppress=suppress),
+        "national": latest_full_year(),
+        "suppressed_below": SUPPRESS_BELOW if suppress else None,
+    }
+    return render(request, "reports/group_report.html", context)

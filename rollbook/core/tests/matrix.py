@@ -179,6 +179,17 @@ PUPIL_LIST = who(
 TABLE: Mapping[str, Entry] = {
     # --- reports ---------------------------------------------------------------------------
     "home": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    # Aggregates only (small groups suppressed for governors and analysts); no pupil names.
+    "group_report": Entry(
+        ("GET",),
+        {
+            "school": who(
+                allow=(*OFFICE_LIKE, DSL, SENCO, GOVERNOR, TRUST_ANALYST, OTHER_SCHOOL_HEAD),
+                deny=(TEACHER_OWN, TEACHER_OTHER),
+            )
+        },
+        pupil_level=False,
+    ),
     # --- registers -------------------------------------------------------------------------
     "register_list": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
     "register_take": Entry(
