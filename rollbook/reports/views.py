@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from rollbook.core.access import require_aggregates, school_for
-from rollbook.registers.rules import summarise
+from rollbook.registers.rules import percent, summarise
 from rollbook.reports import queries
 from rollbook.reports.groups import SUPPRESS_BELOW, breakdown, group_analysis
 from rollbook.reports.national import latest_full_year
@@ -46,4 +48,53 @@ def group_report(request: HtmxHttpRequest) -> HttpResponse:
         "national": latest_full_year(),
         "suppressed_below": SUPPRESS_BELOW if suppress else None,
     }
+    if request.GET.get("format") == "csv":
+        return _group_report_csv(school, period, context)
     return render(request, "reports/group_report.html", context)
+
+
+def _group_report_csv(school, period, context) -> HttpResponse:
+    """The same tables as the page, suppression included, as one CSV."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attendance-by-group-{school.urn}-{period.key}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "table",
+            "row",
+            "pupils",
+            "attendance_pct",
+            "overall_absence_pct",
+            "gap_points",
+            "pa_pct",
+            "sa_pct",
+        ]
+    )
+    for row in context["groups"]:
+        writer.writerow(["group", row.label, *_csv_figures(row.group, row.suppressed, row.gap)])
+    for table in ("years", "classes"):
+        for row in context[table]:
+            writer.writerow(
+                [
+                    table[:-1] if table == "years" else "class",
+                    row.label,
+                    *_csv_figures(row.summary, row.suppressed),
+                ]
+            )
+    return response
+
+
+def _csv_figures(summary, suppressed: bool, gap=None) -> list:
+    if suppressed:
+        return ["suppressed", "", "", "", "", ""]
+    t = summary.tally
+    rates = (
+        t.attendance_rate,
+        t.overall_absence_rate,
+        gap,
+        summary.persistent_absence_rate,
+        summary.severe_absence_rate,
+    )
+    return [summary.enrolments, *("" if r is None else percent(r, 1) for r in rates)]

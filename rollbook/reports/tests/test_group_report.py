@@ -84,3 +84,18 @@ def test_the_period_can_be_last_year(client, school):
     response = get(client, user(school, Role.HEAD, "head"), period="last_year")
 
     assert "Attendance by group: 2024/25" in response.text
+
+
+def test_the_csv_export_carries_the_same_figures_and_the_same_suppression(client, school):
+    import csv
+    import io
+
+    office = get(client, user(school, Role.OFFICE, "office"), format="csv")
+    governor = get(client, user(school, Role.GOVERNOR, "governor"), format="csv")
+
+    rows = {(r["table"], r["row"]): r for r in csv.DictReader(io.StringIO(office.content.decode()))}
+    assert office["Content-Type"].startswith("text/csv")
+    assert rows[("group", "Pupil premium")]["overall_absence_pct"] == "50.0"
+    assert rows[("group", "Pupil premium")]["gap_points"] == "30.0"
+    assert rows[("group", "Looked after")]["pupils"] == "1"
+    assert "Looked after,suppressed" in governor.content.decode()
