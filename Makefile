@@ -63,3 +63,9 @@ bench: setup postgres  ## benchmarks (print ratios; not tests)
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3
+
+.PHONY: deploy-check
+deploy-check: setup  ## `check --deploy` with production-like settings (a throw-away secret key)
+	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	$(PY) manage.py check --deploy --fail-level WARNING

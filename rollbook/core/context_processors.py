@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from rollbook.core.access import OFFICE_ROLES, PUPIL_READ_ROLES, school_for
+from rollbook.core.access import AGGREGATE_ROLES, OFFICE_ROLES, PUPIL_READ_ROLES, school_for
 from rollbook.core.models import Role, StaffRole
 
 # (label, URL name, roles that see it; None: every signed-in user with a school)
@@ -12,6 +12,8 @@ NAVIGATION = (
     ("Late sign-in", "late_sign_in", OFFICE_ROLES),
     ("Bulk coding", "bulk:form", OFFICE_ROLES),
     ("Alerts", "policy:alerts", OFFICE_ROLES),
+    ("Reports", "group_report", AGGREGATE_ROLES),
+    ("Rewards", "rewards:league", OFFICE_ROLES | {Role.TEACHER, Role.GOVERNOR}),
 )
 
 

@@ -291,6 +291,16 @@ TABLE: Mapping[str, Entry] = {
         kwargs=lambda side: {"action_id": side.action.pk},
         writes=True,  # the note is optional: an empty POST marks the action done
     ),
+    # --- rewards ---------------------------------------------------------------------------
+    # The league and the hall display show class names and figures only: every member of
+    # staff (governors too). Pupil awards, certificates and draws name pupils: office only.
+    # A POST without a valid award re-renders the page (200) and writes nothing.
+    "rewards:league": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    "rewards:display": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    "rewards:awards": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "rewards:certificates": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "rewards:record": Entry(("POST",), {"school": OFFICE_PAGE}),
+    "rewards:draw": Entry(("POST",), {"school": OFFICE_PAGE}),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),

@@ -100,7 +100,7 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
         client.force_login(user)
         return client.get("/").context["navigation"]()
 
-    assert [i["label"] for i in labels(teacher)] == ["Home", "Registers", "Pupils"]
+    assert [i["label"] for i in labels(teacher)] == ["Home", "Registers", "Pupils", "Rewards"]
     assert [i["label"] for i in labels(office)] == [
         "Home",
         "Registers",
@@ -109,5 +109,7 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
         "Late sign-in",
         "Bulk coding",
         "Alerts",
+        "Reports",
+        "Rewards",
     ]
-    assert [i["label"] for i in labels(governor)] == ["Home"]
+    assert [i["label"] for i in labels(governor)] == ["Home", "Reports", "Rewards"]

@@ -1,0 +1,123 @@
+"""Writes for rewards: recording awards and running prize draws, atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from rollbook.core import audit
+from rollbook.core.audit import user_or_none
+from rollbook.core.models import School
+from rollbook.policy.schema import Reward
+from rollbook.rewards import rules
+from rollbook.rewards.models import Award, PrizeDraw
+
+
+class RewardError(ValueError):
+    pass
+
+
+@transaction.atomic(durable=True)
+def record_awards(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    reward: Reward,
+    period: rules.Period,
+    pupil_ids: Iterable[int],
+    awarded_on: date,
+) -> list[Award]:
+    """Give the award to each pupil (once per pupil, reward and period); returns the new rows."""
+    ids = sorted(set(pupil_ids))
+    if not ids:
+        raise RewardError("there are no eligible pupils to award")
+    valid = set(school.pupils.filter(pk__in=ids).values_list("pk", flat=True))
+    if valid != set(ids):
+        raise RewardError("a pupil is not at this school")
+    already = set(
+        Award.objects.filter(
+            school=school,
+            reward_key=reward.key,
+            period_start=period.first,
+            period_end=period.last,
+            pupil_id__in=ids,
+        ).values_list("pupil_id", flat=True)
+    )
+    new = Award.objects.bulk_create(
+        Award(
+            school=school,
+            pupil_id=pupil_id,
+            reward_key=reward.key,
+            name=reward.name,
+            period_label=period.label,
+            period_start=period.first,
+            period_end=period.last,
+            awarded_on=awarded_on,
+            awarded_by=user_or_none(actor),
+        )
+        for pupil_id in ids
+        if pupil_id not in already
+    )
+    for award in new:
+        audit.record(
+            "reward.awarded",
+            actor=actor,
+            actor_label=actor_label,
+            school=school,
+            obj=award,
+            pupil_id=award.pupil_id,
+            reward=reward.key,
+            period=period.label,
+        )
+    return new
+
+
+@transaction.atomic(durable=True)
+def run_prize_draw(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    reward: Reward,
+    period: rules.Period,
+    eligible_ids: Iterable[int],
+    seed: int,
+    winners: int = 1,
+) -> PrizeDraw:
+    """Draw `winners` pupils among the eligible ones with a recorded seed, and audit it."""
+    result = rules.prize_draw(eligible_ids, seed=seed, winners=winners)
+    if not result.eligible:
+        raise RewardError("there are no eligible pupils to draw from")
+    if school.pupils.filter(pk__in=result.eligible).count() != len(result.eligible):
+        raise RewardError("a pupil is not at this school")
+    draw = PrizeDraw.objects.create(
+        school=school,
+        reward_key=reward.key,
+        name=reward.name,
+        period_label=period.label,
+        period_start=period.first,
+        period_end=period.last,
+        seed=seed,
+        eligible_count=len(result.eligible),
+        eligible_ids=list(result.eligible),
+        winner_ids=list(result.winners),
+        drawn_at=timezone.now(),
+        drawn_by=user_or_none(actor),
+    )
+    audit.record(
+        "reward.prize_drawn",
+        actor=actor,
+        actor_label=actor_label,
+        school=school,
+        obj=draw,
+        reward=reward.key,
+        period=period.label,
+        seed=seed,
+        eligible=len(result.eligible),
+        winners=list(result.winners),
+    )
+    return draw
