@@ -184,6 +184,7 @@ def run_monitoring(
             if pupil.family_id
             else {},
             periods=periods,
+            settings=policy.patterns,
         )
         for found in found_alerts:
             key = _dedupe_key(pupil, found.kind, year, found, periods)

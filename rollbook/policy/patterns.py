@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from rollbook.core.calendar import Session
+from rollbook.policy.schema import Patterns
 from rollbook.policy.statutory import Alert
 from rollbook.registers import codes
 
@@ -166,6 +167,7 @@ def sharp_drop(
     *,
     points: Decimal = Decimal(10),
     min_sessions: int = 40,  # four school weeks: a couple of days off early in a half-term is not a trend
+    below: Decimal = Decimal(90),  # only drops that take a pupil below this line matter here
 ) -> Alert | None:
     """Attendance this half-term at least `points` percentage points below the pupil's own previous one."""
     now_present, now_possible = _rate(marks, current, as_of)
@@ -174,7 +176,7 @@ def sharp_drop(
         return None
     now = Decimal(100 * now_present) / now_possible
     then = Decimal(100 * then_present) / then_possible
-    if then - now < points or now >= 90:  # only drops that take a pupil below 90 % matter here
+    if then - now < points or now >= below:
         return None
     return Alert(
         "sharp_drop",
@@ -204,15 +206,35 @@ def pattern_alerts(
     year_start: date,
     sibling_marks: dict[str, dict[SessionKey, str]],
     periods: tuple[Period, Period] | None,
+    settings: Patterns | None = None,
 ) -> list[Alert]:
+    s = settings or Patterns()
     found = [
-        weekday_concentration(marks, as_of),
-        next_to_breaks(marks, school_days, as_of, year_start=year_start),
-        holiday_repeats(marks, as_of),
-        run_of_lates(marks, school_days, as_of),
+        weekday_concentration(
+            marks, as_of, last=s.weekday_last_absence_days, at_least=s.weekday_at_least
+        ),
+        next_to_breaks(
+            marks, school_days, as_of, at_least=s.next_to_holiday_at_least, year_start=year_start
+        ),
+        holiday_repeats(marks, as_of, window_days=s.holiday_repeat_window_days),
+        run_of_lates(marks, school_days, as_of, days=s.late_run_school_days),
     ]
     if sibling_marks:
-        found.append(siblings_absent_together(marks, sibling_marks, as_of, since=year_start))
+        found.append(
+            siblings_absent_together(
+                marks, sibling_marks, as_of, since=year_start, at_least=s.siblings_together_at_least
+            )
+        )
     if periods:
-        found.append(sharp_drop(marks, periods[0], periods[1], as_of))
+        found.append(
+            sharp_drop(
+                marks,
+                periods[0],
+                periods[1],
+                as_of,
+                points=s.drop_points,
+                min_sessions=s.drop_min_sessions,
+                below=s.drop_below_pct,
+            )
+        )
     return [a for a in found if a is not None]

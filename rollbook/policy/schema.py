@@ -166,6 +166,21 @@ class Reward:
 
 
 @dataclass(config=STRICT, kw_only=True)
+class Patterns:
+    """Thresholds for the pattern alerts (policy/patterns.py); the defaults suit most schools."""
+
+    weekday_last_absence_days: int = Field(5, ge=2)  # look at the last N days of absence ...
+    weekday_at_least: int = Field(3, ge=2)  # ... and alert when this many fall on one weekday
+    next_to_holiday_at_least: int = Field(3, ge=1)  # absences beside a holiday this year
+    holiday_repeat_window_days: int = Field(7, ge=0)  # G within N days of last year's dates
+    siblings_together_at_least: int = Field(2, ge=1)  # days absent with a brother or sister
+    late_run_school_days: int = Field(3, ge=2)  # late every day for N school days
+    drop_points: Pct = Decimal(10)  # this half-term N points below the last ...
+    drop_below_pct: Pct = Decimal(90)  # ... and now below this line ...
+    drop_min_sessions: int = Field(40, ge=1)  # ... once both half-terms have this many sessions
+
+
+@dataclass(config=STRICT, kw_only=True)
 class Reports:
     weekly_day: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] = "Monday"
     weekly_time: time = time(11, 30)
@@ -189,6 +204,7 @@ class Policy:
     leave: LeavePolicy = LeavePolicy()
     rewards: tuple[Reward, ...] = ()
     reports: Reports = Reports()
+    patterns: Patterns = Patterns()
     gaps: tuple[str, ...] = ()  # values the source leaves unstated, with the default chosen
 
     @field_validator("bands")

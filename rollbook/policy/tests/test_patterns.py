@@ -165,3 +165,32 @@ def test_four_mondays_and_nothing_else_is_a_weekday_pattern():
     assert (
         weekday_concentration(day_marks(dict.fromkeys(mondays[:2], "O")), date(2025, 10, 3)) is None
     )
+
+
+def test_the_policy_can_tighten_or_loosen_the_pattern_thresholds():
+    from rollbook.policy.patterns import pattern_alerts
+    from rollbook.policy.schema import Patterns
+
+    mondays = [date(2025, 9, 8), date(2025, 9, 15)]
+    marks = day_marks(dict.fromkeys(mondays, "O"))
+
+    default = pattern_alerts(
+        marks,
+        school_days=DAYS,
+        as_of=date(2025, 9, 19),
+        year_start=date(2025, 8, 1),
+        sibling_marks={},
+        periods=None,
+    )
+    loose = pattern_alerts(
+        marks,
+        school_days=DAYS,
+        as_of=date(2025, 9, 19),
+        year_start=date(2025, 8, 1),
+        sibling_marks={},
+        periods=None,
+        settings=Patterns(weekday_at_least=2),
+    )
+
+    assert [a.kind for a in default] == []
+    assert [a.kind for a in loose] == ["weekday_pattern"]
