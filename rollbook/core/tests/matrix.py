@@ -190,6 +190,17 @@ TABLE: Mapping[str, Entry] = {
         },
         pupil_level=False,
     ),
+    # Names pupils for staff who may read every pupil; governors and analysts get aggregates.
+    "weekly_report": Entry(
+        ("GET",),
+        {
+            "school": who(
+                allow=(*OFFICE_LIKE, DSL, SENCO, GOVERNOR, TRUST_ANALYST, OTHER_SCHOOL_HEAD),
+                deny=(TEACHER_OWN, TEACHER_OTHER),
+            )
+        },
+        pupil_level=False,
+    ),
     # --- registers -------------------------------------------------------------------------
     "register_list": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
     "register_take": Entry(
