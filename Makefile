@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/rollbook
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-pg lint fmt demo migrate e2e bench postgres clean
+.PHONY: setup run test test-sqlite test-pg lint fmt demo migrate e2e bench postgres clean deploy-check
 
 .tools/bin/uv:
 	"$(PYTHON)" -m venv .tools && .tools/bin/pip install -q "uv==0.13.9"
@@ -54,6 +54,9 @@ postgres:  ## start the local PostgreSQL if it is stopped; fail loudly if unreac
 test-pg: setup postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
 
+e2e: setup  ## the browser journeys only (Debian chromium)
+	$(VENV)/bin/pytest -q e2e
+
 test: lint test-sqlite test-pg  ## lint + the whole suite on SQLite and PostgreSQL
 
 bench: setup postgres  ## benchmarks (print ratios; not tests)
@@ -64,7 +67,6 @@ bench: setup postgres  ## benchmarks (print ratios; not tests)
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3
 
-.PHONY: deploy-check
 deploy-check: setup  ## `check --deploy` with production-like settings (a throw-away secret key)
 	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 	SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
