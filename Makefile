@@ -63,6 +63,7 @@ bench: setup postgres  ## benchmarks (print ratios; not tests)
 	$(PY) bench/import_year.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/register_save.py
 	$(PY) bench/monitor_year.py
+	$(PY) bench/la_scale.py
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "rollbook.registers",
     "rollbook.absences",
     "rollbook.policy",
+    "rollbook.comms",
+    "rollbook.leave",
     "rollbook.rewards",
     "rollbook.reports",
     "rollbook.demo",
@@ -185,3 +187,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Messages to families (rollbook.comms): "console" logs them (make run), "notify" sends
+# through GOV.UK Notify, "smtp" sends email through Django mail; tests use "fake".
+COMMS_CHANNEL = env.str("COMMS_CHANNEL", default="console")
+if COMMS_CHANNEL == "notify":
+    NOTIFY_API_KEY = env.str("NOTIFY_API_KEY")  # required: no default, never in the repo
+    # Notify templates holding only ((body)) (SMS) and ((subject)) / ((body)) (email).
+    NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID")
+    NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")

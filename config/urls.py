@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("rollbook.registers.urls")),
     path("pupils/", include("rollbook.pupils.urls")),
     path("alerts/", include("rollbook.policy.urls")),
+    path("outbox/", include("rollbook.comms.urls")),
+    path("leave/", include("rollbook.leave.urls")),
     path("rewards/", include("rollbook.rewards.urls")),
     path("bulk-coding/", include("rollbook.registers.bulk_urls")),
     path(

@@ -12,6 +12,7 @@ NAVIGATION = (
     ("Late sign-in", "late_sign_in", OFFICE_ROLES),
     ("Bulk coding", "bulk:form", OFFICE_ROLES),
     ("Alerts", "policy:alerts", OFFICE_ROLES),
+    ("Leave", "leave:list", OFFICE_ROLES),
     ("Reports", "group_report", AGGREGATE_ROLES),
     ("Rewards", "rewards:league", OFFICE_ROLES | {Role.TEACHER, Role.GOVERNOR}),
 )

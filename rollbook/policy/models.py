@@ -69,6 +69,9 @@ KIND_LABELS = {
     "run_of_lates": "Run of lates",
     "sharp_drop": "Sharp drop",
     "unauthorised_holiday": "Unauthorised term-time holiday",
+    "part_time_timetable": "Part-time timetable review",
+    "part_time_overrun": "Part-time timetable past its end date",
+    "part_time_unreviewed": "Part-time timetable not reviewed",
 }
 
 

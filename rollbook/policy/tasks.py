@@ -7,6 +7,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from rollbook.core.models import School
+from rollbook.leave.actions import check_part_time_timetables
 from rollbook.policy.monitoring import run_monitoring
 
 
@@ -14,11 +15,12 @@ from rollbook.policy.monitoring import run_monitoring
 def monitor_school(school_id: int, as_of: str) -> int:
     """Idempotent: alerts carry per-episode keys, so a repeated run raises nothing new."""
     school = School.objects.get(pk=school_id)
-    return len(
-        run_monitoring(
-            school=school, as_of=date.fromisoformat(as_of), actor_label="daily monitoring"
-        ).created
+    day = date.fromisoformat(as_of)
+    created = run_monitoring(school=school, as_of=day, actor_label="daily monitoring").created
+    timetables = check_part_time_timetables(
+        school=school, as_of=day, actor_label="daily monitoring"
     )
+    return len(created) + len(timetables)
 
 
 # After the afternoon register has closed (the latest default closes at 13:45).

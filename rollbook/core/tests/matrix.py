@@ -161,6 +161,12 @@ def pupil_field(side) -> dict:
     return {"pupil": side.pupil.pk}
 
 
+def leave(side) -> dict:
+    from rollbook.leave.tests.samples import sample_leave_id  # needs the apps loaded
+
+    return {"leave_id": sample_leave_id(side)}
+
+
 def pick_pupils(side) -> dict:
     return {"scope": "pupils", "pick_group": side.group.pk, "pupils": [side.pupil.pk]}
 
@@ -291,6 +297,8 @@ TABLE: Mapping[str, Entry] = {
     ),
     # --- policy (alerts) -------------------------------------------------------------------
     "policy:alerts": Entry(("GET",), {"school": OFFICE_PAGE}),
+    # --- comms ------------------------------------------------------------------------------
+    "comms:outbox": Entry(("GET",), {"school": OFFICE_PAGE}),
     "policy:decide": Entry(
         ("POST",),
         {"own": OFFICE_OWN, "other": OFFICE_OTHER},
@@ -302,6 +310,33 @@ TABLE: Mapping[str, Entry] = {
         kwargs=lambda side: {"action_id": side.action.pk},
         writes=True,  # the note is optional: an empty POST marks the action done
     ),
+    # --- leave of absence and part-time timetables ------------------------------------------
+    # Office pages; only the policy's leave.decision_role (here the head) or the head decides.
+    # Empty POSTs re-render their form with errors (200) and write nothing. The sample
+    # request is pending, so its letter redirects to the request.
+    "leave:list": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "leave:new": Entry(("GET", "POST"), {"school": OFFICE_PAGE}),
+    "leave:detail": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
+    "leave:decide": Entry(
+        ("POST",),
+        {
+            "own": who(
+                allow=(HEAD, ADMIN),
+                deny=(OFFICE, ATTENDANCE_LEAD, *NOT_OFFICE),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "other": who(
+                allow=(OTHER_SCHOOL_HEAD,),
+                deny=(OFFICE, ATTENDANCE_LEAD, *NOT_OFFICE),
+                hide=(HEAD, ADMIN),
+            ),
+        },
+        kwargs=leave,
+    ),
+    "leave:taken": Entry(("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
+    "leave:letter": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
+    "leave:part_time_list": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "leave:part_time_new": Entry(("GET", "POST"), {"school": OFFICE_PAGE}),
     # --- rewards ---------------------------------------------------------------------------
     # The league and the hall display show class names and figures only: every member of
     # staff (governors too). Pupil awards, certificates and draws name pupils: office only.

@@ -109,6 +109,7 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
         "Late sign-in",
         "Bulk coding",
         "Alerts",
+        "Leave",
         "Reports",
         "Rewards",
     ]

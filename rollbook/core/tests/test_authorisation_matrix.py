@@ -28,6 +28,7 @@ from rollbook.core.calendar import Session, TermDates
 from rollbook.core.models import Role, School
 from rollbook.core.tests import matrix
 from rollbook.core.tests.factories import add_marks, aware, make_pupil, make_school
+from rollbook.leave.tests.samples import add_leave_samples
 from rollbook.policy.actions import adopt_policy
 from rollbook.policy.models import Alert, PolicyAction
 from rollbook.policy.monitoring import run_monitoring
@@ -117,6 +118,7 @@ def _school(name: str, forename: str, surname: str, **flags) -> tuple[School, Pu
     )
     add_marks(pupil, [(day, s, "O") for day in (THURSDAY, FRIDAY) for s in ("AM", "PM")])
     run_monitoring(school=school, as_of=FRIDAY)
+    add_leave_samples(pupil)
     return school, pupil
 
 

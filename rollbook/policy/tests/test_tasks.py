@@ -39,3 +39,35 @@ def test_monitor_school_returns_how_many_alerts_it_raised():
 
     assert monitor_school.enqueue(school.pk, "2025-10-06").return_value == 1
     assert monitor_school.enqueue(school.pk, "2025-10-06").return_value == 0
+
+
+def test_the_daily_job_also_checks_part_time_timetables_past_their_end():
+    from rollbook.leave.actions import agree_part_time_timetable
+    from rollbook.pupils.actions import add_contact
+
+    school = make_school()
+    pupil = make_pupil(school)
+    parent = add_contact(
+        actor_label="t",
+        school=school,
+        pupils=[pupil],
+        forename="P",
+        surname="Q",
+        relationship="Mother",
+    )
+    agree_part_time_timetable(
+        actor=None,
+        school=school,
+        pupil=pupil,
+        start_date=date(2025, 9, 8),
+        end_date=date(2025, 9, 26),
+        sessions=["Mon PM"],
+        reason="Phased return",
+        review_date=date(2025, 9, 19),
+        agreed_with=parent,
+        on=date(2025, 9, 5),
+    )
+
+    monitor_school.enqueue(school.pk, "2025-10-06")
+
+    assert Alert.objects.filter(pupil=pupil, kind="part_time_overrun").exists()

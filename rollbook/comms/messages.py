@@ -1,0 +1,52 @@
+"""One small function per message kind: build the text from `templates/comms/<kind>/<lang>/`.
+
+Bump a kind's version whenever its wording changes, so the outbox says which text was sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from rollbook.comms import rules
+
+FIRST_DAY_ABSENCE_VERSION = 1
+CONJUNCTIONS = {"en": "and", "pl": "i"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    template_key: str
+    version: int
+    language: str
+    subject: str
+    body: str
+
+
+def _template(kind: str, language: str, part: str):
+    """The template in `language`, or the English one when there is none."""
+    try:
+        return language, get_template(f"comms/{kind}/{language}/{part}")
+    except TemplateDoesNotExist:
+        return "en", get_template(f"comms/{kind}/en/{part}")
+
+
+def first_day_absence(
+    *, language: str, school_name: str, child_names: list[str], session: str, school_phone: str = ""
+) -> Rendered:
+    language, template = _template("first_day_absence", language, "sms.txt")
+    names = rules.join_names(child_names, CONJUNCTIONS.get(language, "and"))
+    body = template.render(
+        {
+            "school": school_name,
+            "names": names,
+            "several": len(child_names) > 1,
+            "session": session,
+            "school_phone": school_phone,
+        }
+    ).strip()
+    return Rendered(
+        f"first_day_absence/{language}/sms", FIRST_DAY_ABSENCE_VERSION, language, "", body
+    )

@@ -1,0 +1,108 @@
+"""The outbox: every message to a family is a row; its status is the real "to do" (house style 3.6).
+
+State changes happen only in `rollbook.comms.actions`, each with a conditional UPDATE on the
+expected status. Each transition leaves a `MessageEvent`; the outcomes a person asks about
+(sent, cancelled, failed, needs checking) also leave an `AuditEvent` per pupil named.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from rollbook.core.models import School
+from rollbook.pupils.models import Contact, Family, Pupil
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    HELD = "held", "Held for approval"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    FAILED_PERMANENT = "failed_permanent", "Failed"
+    FAILED_TRANSIENT = "failed_transient", "Failed, will retry"
+    CANCELLED = "cancelled", "Cancelled"
+    # Claimed for sending but no outcome recorded (a worker died mid-send): the provider may
+    # or may not have the message, so a person checks instead of the sender guessing.
+    NEEDS_CHECK = "needs_check", "Outcome unknown: check"
+
+
+CANCELLABLE = (Status.DRAFT, Status.HELD, Status.QUEUED)
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class Kind(models.TextChoices):
+    FIRST_DAY_ABSENCE = "first_day_absence", "First-day absence"
+
+
+class Message(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="messages")
+    # The first pupil the message is about; `pupils` lists every child named (siblings merged).
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pupils = models.ManyToManyField(Pupil, blank=True, related_name="messages")
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    template_key = models.CharField(max_length=80)
+    template_version = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=10, default="en")
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=254, help_text="Phone number or email address")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    last_error = models.TextField(blank=True)
+    reason_key = models.CharField(
+        max_length=200, help_text="What the message is about, re-checked before sending"
+    )
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "dedupe_key"], name="one_message_per_dedupe_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["school", "created_at"], name="message_school_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} ({self.status})"
+
+
+class MessageEvent(models.Model):
+    """One status change of one message (append-only): the sender's log, cheap enough per try."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    actor_label = models.CharField(max_length=150, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["message", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.old_status} -> {self.new_status}"

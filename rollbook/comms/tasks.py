@@ -1,0 +1,46 @@
+"""Outbox jobs: thin tasks that load by id and call one action (house style 3.6, 3.9 item 4)."""
+
+from datetime import date
+
+from crontask import cron
+from django.tasks import task
+from django.utils import timezone
+
+from rollbook.comms import actions, rules
+from rollbook.core.calendar import Session
+from rollbook.core.models import School
+from rollbook.registers.taking import times_for
+
+
+@cron("* * * * *")
+@task
+def send_due_messages() -> dict[str, int]:
+    """Every minute: the outbox rows are the to-do list; a missed minute is caught next time."""
+    return actions.send_due_messages(now=timezone.now())
+
+
+@task
+def queue_first_day(school_id: int, day: str, session: str) -> int:
+    school = School.objects.get(pk=school_id)
+    result = actions.queue_first_day_messages(
+        school=school, day=date.fromisoformat(day), session=session, now=timezone.now()
+    )
+    return len(result.queued)
+
+
+# Every five minutes through the morning; each school is picked up from ten minutes after its
+# morning register closes (dedupe keys make the repeats harmless).
+@cron("*/5 8-11 * * Mon-Fri")
+@task
+def first_day_contact() -> int:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    enqueued = 0
+    for school in School.objects.all():
+        if not school.calendar().is_school_session(today, Session.AM):
+            continue
+        if not rules.first_day_due(now, times_for(school).closes(today, Session.AM)):
+            continue
+        queue_first_day.enqueue(school.pk, today.isoformat(), Session.AM.value)
+        enqueued += 1
+    return enqueued

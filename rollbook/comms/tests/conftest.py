@@ -1,0 +1,16 @@
+import pytest
+
+from rollbook.comms.channels import FAKE
+from rollbook.comms.tests.world import build_world
+
+
+@pytest.fixture(autouse=True)
+def fake_channel():
+    FAKE.reset()
+    yield FAKE
+    FAKE.reset()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
