@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "rollbook.policy",
     "rollbook.comms",
     "rollbook.leave",
+    "rollbook.casework",
     "rollbook.rewards",
     "rollbook.reports",
     "rollbook.demo",
+    "rollbook.api",
 ]
 
 MIDDLEWARE = [

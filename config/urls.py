@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rollbook.api import api
+
 urlpatterns = [
     path("", include("rollbook.reports.urls")),
     path("", include("rollbook.registers.urls")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("alerts/", include("rollbook.policy.urls")),
     path("outbox/", include("rollbook.comms.urls")),
     path("leave/", include("rollbook.leave.urls")),
+    path("cases/", include("rollbook.casework.urls")),
     path("rewards/", include("rollbook.rewards.urls")),
     path("bulk-coding/", include("rollbook.registers.bulk_urls")),
     path(
@@ -20,4 +23,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls()),
 ]

@@ -13,6 +13,7 @@ NAVIGATION = (
     ("Bulk coding", "bulk:form", OFFICE_ROLES),
     ("Alerts", "policy:alerts", OFFICE_ROLES),
     ("Leave", "leave:list", OFFICE_ROLES),
+    ("Cases", "casework:caseload", OFFICE_ROLES | {Role.DSL}),
     ("Reports", "group_report", AGGREGATE_ROLES),
     ("Rewards", "rewards:league", OFFICE_ROLES | {Role.TEACHER, Role.GOVERNOR}),
 )

@@ -10,6 +10,7 @@ Outcomes:
   DENY   403 (inside the user's school but not allowed)
   HIDE   404 (outside the user's school: we do not confirm the object exists)
   BAD    400 (a request no page of ours sends)
+  TOKEN  401 (an API endpoint: bearer tokens only, a signed-in session is not accepted)
 
 Variants (which objects the request names, in its URL, query string or form data):
   school  the URL names no object: the persona's own school's page
@@ -26,6 +27,7 @@ from datetime import date
 from typing import Any
 
 ALLOW, LOGIN, DENY, HIDE, BAD = "ALLOW", "LOGIN", "DENY", "HIDE", "BAD"
+TOKEN = "TOKEN"
 
 ANONYMOUS = "anonymous"
 TEACHER_OWN = "teacher_own"  # teaches 3A, the sample pupil's class
@@ -97,6 +99,7 @@ def who(
     deny: Iterable[str] = (),
     hide: Iterable[str] = (),
     bad: Iterable[str] = (),
+    token: Iterable[str] = (),
     login: Iterable[str] = (ANONYMOUS,),
 ) -> dict[str, str]:
     """Each persona's expected outcome; every persona exactly once."""
@@ -106,6 +109,7 @@ def who(
         (DENY, deny),
         (HIDE, hide),
         (BAD, bad),
+        (TOKEN, token),
         (LOGIN, login),
     ):
         for persona in personas:
@@ -167,6 +171,10 @@ def leave(side) -> dict:
     return {"leave_id": sample_leave_id(side)}
 
 
+def family(side) -> dict:
+    return {"family_id": side.pupil.family_id}
+
+
 def pick_pupils(side) -> dict:
     return {"scope": "pupils", "pick_group": side.group.pk, "pupils": [side.pupil.pk]}
 
@@ -177,6 +185,31 @@ OFFICE_OTHER = who(allow=(OTHER_SCHOOL_HEAD,), deny=NOT_OFFICE, hide=OFFICE_LIKE
 # Office-only pages of one's own school (no object named, or other ids filtered out).
 OFFICE_PAGE = who(allow=(*OFFICE_LIKE, OTHER_SCHOOL_HEAD), deny=NOT_OFFICE)
 EVERY_STAFF = who(allow=STAFF)
+# The REST API (rollbook/api): token-authenticated, so every session persona gets 401.
+# Its own tests cover tokens and roles. The OpenAPI document is public; the API root is 404.
+API_TOKEN_ONLY = who(token=PERSONAS, login=())
+PUBLIC_API = ("api:openapi-json", "api:api-root")
+# Casework (rollbook/casework): read by office roles, DSL and SENCO; written by office and DSL.
+CASE_PAGE = who(
+    allow=(*OFFICE_LIKE, DSL, SENCO, OTHER_SCHOOL_HEAD),
+    deny=(TEACHER_OWN, TEACHER_OTHER, *AGGREGATES_ONLY),
+)
+CASE_READ = {
+    "own": who(
+        allow=(*OFFICE_LIKE, DSL, SENCO),
+        deny=(TEACHER_OWN, TEACHER_OTHER, *AGGREGATES_ONLY),
+        hide=(OTHER_SCHOOL_HEAD,),
+    ),
+    "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+}
+CASE_WRITE = {
+    "own": who(
+        allow=(*OFFICE_LIKE, DSL),
+        deny=(TEACHER_OWN, TEACHER_OTHER, SENCO, *AGGREGATES_ONLY),
+        hide=(OTHER_SCHOOL_HEAD,),
+    ),
+    "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+}
 PUPIL_LIST = who(
     allow=(*OFFICE_LIKE, DSL, SENCO, TEACHER_OWN, TEACHER_OTHER, OTHER_SCHOOL_HEAD),
     deny=AGGREGATES_ONLY,
@@ -347,6 +380,40 @@ TABLE: Mapping[str, Entry] = {
     "rewards:certificates": Entry(("GET",), {"school": OFFICE_PAGE}),
     "rewards:record": Entry(("POST",), {"school": OFFICE_PAGE}),
     "rewards:draw": Entry(("POST",), {"school": OFFICE_PAGE}),
+    # --- casework --------------------------------------------------------------------------
+    # Read: office roles, DSL and SENCO; write: office roles and DSL. Empty POSTs re-render
+    # the page with errors (200) and write nothing. The sample pupils each have a family.
+    "casework:caseload": Entry(("GET",), {"school": CASE_PAGE}),
+    "casework:pupil": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "casework:open": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:assign": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:close": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:note": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:family": Entry(("GET",), CASE_READ, kwargs=family),
+    # --- REST API --------------------------------------------------------------------------
+    "api:openapi-json": Entry(
+        ("GET",), {"school": who(allow=PERSONAS, login=())}, pupil_level=False
+    ),
+    "api:api-root": Entry(("GET", "POST"), {"school": who(hide=PERSONAS, login=())}),
+    "api:school": Entry(("GET",), {"school": API_TOKEN_ONLY}, pupil_level=False),
+    "api:classes": Entry(("GET",), {"school": API_TOKEN_ONLY}, pupil_level=False),
+    "api:pupils": Entry(("GET",), {"school": API_TOKEN_ONLY}),
+    "api:pupil": Entry(
+        ("GET",),
+        {"own": API_TOKEN_ONLY, "other": API_TOKEN_ONLY},
+        kwargs=lambda side: {"upn": side.pupil.upn},
+    ),
+    # GET here; PUT (the upsert) is not a method the matrix sends: see rollbook/api/tests.
+    "api:marks": Entry(
+        ("GET",), {"school": API_TOKEN_ONLY}, query=lambda side: {"from": TODAY, "to": TODAY}
+    ),
+    "api:statistics": Entry(
+        ("GET",),
+        {"school": API_TOKEN_ONLY},
+        query=lambda side: {"from": TODAY, "to": TODAY},
+        pupil_level=False,
+    ),
+    "api:alerts": Entry(("GET",), {"school": API_TOKEN_ONLY}),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),

@@ -110,6 +110,7 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
         "Bulk coding",
         "Alerts",
         "Leave",
+        "Cases",
         "Reports",
         "Rewards",
     ]

@@ -1,0 +1,64 @@
+"""Who may see and change cases: 404 outside the user's school, 403 for the wrong role."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from rollbook.casework import rules
+from rollbook.core.access import require_school, roles_at
+from rollbook.core.models import School
+from rollbook.pupils.models import Family, Pupil
+
+
+def require_case_reader(user) -> School:
+    school = require_school(user)
+    if not rules.may_read(roles_at(user, school)):
+        raise PermissionDenied("Cases are for the office, senior staff, the DSL and the SENCO.")
+    return school
+
+
+def may_write(user, school: School) -> bool:
+    return rules.may_write(roles_at(user, school))
+
+
+def may_read_safeguarding(user, school: School) -> bool:
+    return rules.may_read_safeguarding(
+        roles_at(user, school), superuser=getattr(user, "is_superuser", False)
+    )
+
+
+def _pupil(user, pupil_id: int) -> tuple[School, Pupil]:
+    school = require_school(user)
+    pupil = (
+        school.pupils.select_related("registration_group", "family", "school")
+        .filter(pk=pupil_id)
+        .first()
+    )
+    if pupil is None:
+        raise Http404("No such pupil.")
+    return school, pupil
+
+
+def get_pupil_for_case_reader(user, pupil_id: int) -> Pupil:
+    school, pupil = _pupil(user, pupil_id)
+    if not rules.may_read(roles_at(user, school)):
+        raise PermissionDenied("Cases are for the office, senior staff, the DSL and the SENCO.")
+    return pupil
+
+
+def get_pupil_for_case_writer(user, pupil_id: int) -> Pupil:
+    school, pupil = _pupil(user, pupil_id)
+    if not rules.may_write(roles_at(user, school)):
+        raise PermissionDenied("Only the office, senior staff and the DSL can change cases.")
+    return pupil
+
+
+def get_family_for_case_reader(user, family_id: int) -> Family:
+    school = require_school(user)
+    family = Family.objects.filter(pk=family_id, school=school).select_related("school").first()
+    if family is None:
+        raise Http404("No such family.")
+    if not rules.may_read(roles_at(user, school)):
+        raise PermissionDenied("Cases are for the office, senior staff, the DSL and the SENCO.")
+    return family

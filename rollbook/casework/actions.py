@@ -1,0 +1,225 @@
+"""The only writes to cases and notes; each writes one AuditEvent (house style 3.3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rollbook.casework import rules
+from rollbook.casework.models import Case, CaseNote, CaseStatus
+from rollbook.casework.rules import CaseError
+from rollbook.core import audit
+from rollbook.core.models import School, StaffRole
+from rollbook.policy.models import Alert, AlertStatus
+from rollbook.pupils.models import Pupil
+
+
+def latest_stage(pupil_id: int) -> str:
+    """The label of the pupil's latest policy stage alert (not dismissed), or ""."""
+    alert = (
+        Alert.objects.filter(pupil_id=pupil_id, kind="stage")
+        .exclude(status=AlertStatus.DISMISSED)
+        .order_by("-raised_on", "-id")
+        .first()
+    )
+    return alert.kind_label if alert else ""
+
+
+def _check_owner(school: School, owner) -> None:
+    if owner is None:
+        return
+    staff = (
+        getattr(owner, "is_superuser", False)
+        or StaffRole.objects.filter(
+            user_id=owner.pk, school=school, role__in=rules.WRITE_ROLES
+        ).exists()
+    )
+    if not staff:
+        raise CaseError("A case can only be owned by office or senior staff at this school.")
+
+
+def _open(*, actor, actor_label: str, pupil: Pupil, reason: str, owner, stage: str, now) -> Case:
+    _check_owner(pupil.school, owner)
+    try:
+        with transaction.atomic():  # a savepoint: the constraint backs up the check
+            case = Case.objects.create(
+                school=pupil.school,
+                pupil=pupil,
+                family_id=pupil.family_id,
+                owner=owner,
+                stage=stage,
+                opened_at=now,
+                opened_by=audit.user_or_none(actor),
+                opened_by_label=actor_label or getattr(actor, "get_username", lambda: "")(),
+                opened_reason=reason,
+            )
+    except IntegrityError as error:
+        raise CaseError("This pupil already has an open case.") from error
+    audit.record(
+        "case.opened",
+        actor=actor,
+        actor_label=actor_label,
+        school=pupil.school,
+        obj=case,
+        pupil_id=pupil.pk,
+        reason=reason,
+        owner=owner.get_username() if owner else "",
+        stage=stage,
+    )
+    return case
+
+
+def open_case(
+    *,
+    actor=None,
+    actor_label: str = "",
+    pupil: Pupil,
+    reason: str,
+    owner=None,
+    now: datetime | None = None,
+) -> Case:
+    """Open a case by hand (one open case per pupil)."""
+    with transaction.atomic(durable=True):
+        has_open = Case.objects.filter(pupil=pupil, status=CaseStatus.OPEN).exists()
+        rules.check_can_open(has_open_case=has_open, reason=reason)
+        return _open(
+            actor=actor,
+            actor_label=actor_label,
+            pupil=pupil,
+            reason=reason.strip(),
+            owner=owner,
+            stage=latest_stage(pupil.pk),
+            now=now or timezone.now(),
+        )
+
+
+def open_cases_for_alerts(
+    *, school: School, as_of: date, actor_label: str = "rollbook monitor", now=None
+) -> list[Case]:
+    """Open a case for every pupil with an open stage alert and no open case. Idempotent."""
+    with transaction.atomic(durable=True):
+        alerts = (
+            Alert.objects.filter(
+                school=school, kind="stage", status=AlertStatus.OPEN, raised_on__lte=as_of
+            )
+            .exclude(pupil__cases__status=CaseStatus.OPEN)
+            .select_related("pupil__school")
+            .order_by("pupil_id", "-raised_on", "-id")
+        )
+        latest: dict[int, Alert] = {}
+        for alert in alerts:
+            latest.setdefault(alert.pupil_id, alert)
+        return [
+            _open(
+                actor=None,
+                actor_label=actor_label,
+                pupil=alert.pupil,
+                reason=f"Opened automatically: {alert.kind_label} reached on {alert.raised_on}",
+                owner=None,
+                stage=alert.kind_label,
+                now=now or timezone.now(),
+            )
+            for alert in latest.values()
+        ]
+
+
+def assign_case(
+    *, actor=None, actor_label: str = "", case: Case, owner, next_review_on: date | None = None
+) -> Case:
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().select_related("school", "owner").get(pk=case.pk)
+        if case.status != CaseStatus.OPEN:
+            raise CaseError("This case is closed.")
+        _check_owner(case.school, owner)
+        old = case.owner.get_username() if case.owner else ""
+        old_review = case.next_review_on
+        case.owner = owner
+        case.next_review_on = next_review_on
+        case.save(update_fields=["owner", "next_review_on"])
+        audit.record(
+            "case.assigned",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=case,
+            pupil_id=case.pupil_id,
+            old_owner=old,
+            owner=owner.get_username() if owner else "",
+            old_next_review_on=old_review.isoformat() if old_review else None,
+            next_review_on=next_review_on.isoformat() if next_review_on else None,
+        )
+        return case
+
+
+def close_case(
+    *, actor=None, actor_label: str = "", case: Case, reason: str, now: datetime | None = None
+) -> Case:
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().select_related("school").get(pk=case.pk)
+        rules.check_can_close(is_open=case.status == CaseStatus.OPEN, reason=reason)
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now or timezone.now()
+        case.closed_by = audit.user_or_none(actor)
+        case.closed_reason = reason.strip()
+        case.save(update_fields=["status", "closed_at", "closed_by", "closed_reason"])
+        audit.record(
+            "case.closed",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=case,
+            pupil_id=case.pupil_id,
+            reason=case.closed_reason,
+        )
+        return case
+
+
+def add_note(
+    *,
+    actor=None,
+    actor_label: str = "",
+    case: Case,
+    text: str,
+    safeguarding: bool = False,
+    now: datetime | None = None,
+) -> CaseNote:
+    """A note on an open or closed case. The audit row never holds the note's text."""
+    if not text.strip():
+        raise CaseError("Write the note.")
+    with transaction.atomic(durable=True):
+        note = CaseNote.objects.create(
+            case=case,
+            pupil_id=case.pupil_id,
+            text=text.strip(),
+            safeguarding=safeguarding,
+            at=now or timezone.now(),
+            by=audit.user_or_none(actor),
+        )
+        audit.record(
+            "case.note_added",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=note,
+            pupil_id=case.pupil_id,
+            case_id=case.pk,
+            safeguarding=safeguarding,
+        )
+        return note
+
+
+def record_safeguarding_reads(*, actor, school: School, note_ids_by_pupil: dict) -> None:
+    """One 'safeguarding_note.read' row per pupil whose safeguarding notes were shown."""
+    if not note_ids_by_pupil:
+        return
+    with transaction.atomic():
+        for pupil_id, note_ids in sorted(note_ids_by_pupil.items()):
+            audit.record(
+                "safeguarding_note.read",
+                actor=actor,
+                school=school,
+                pupil_id=pupil_id,
+                note_ids=sorted(note_ids),
+            )

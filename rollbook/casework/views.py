@@ -1,0 +1,228 @@
+"""Case pages: the caseload, a pupil's case and timeline, and a family's timeline.
+
+Each view fetches through `casework.access` (404 outside the user's school, 403 for the wrong
+role), parses a form, calls one action from `casework.actions`, and renders or redirects.
+Validation errors re-render the page (or, for htmx, its forms partial) with status 200.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from rollbook.casework import access, actions, queries
+from rollbook.casework.forms import (
+    AssignCaseForm,
+    CaseloadFilterForm,
+    CloseCaseForm,
+    NoteForm,
+    OpenCaseForm,
+    TimelineFilterForm,
+)
+from rollbook.casework.rules import CaseError
+from rollbook.pupils.models import Pupil
+
+PUPIL_TEMPLATE = "casework/case_pupil.html"
+FAMILY_TEMPLATE = "casework/case_family.html"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _wants_partial(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _timeline(request: HtmxHttpRequest, school, pupils: list[Pupil]):
+    """The filter form and the timeline the user may read; audits safeguarding notes shown."""
+    filters = TimelineFilterForm(request.GET)
+    kinds = filters.cleaned_data["kind"] if filters.is_valid() else []
+    safeguarding = access.may_read_safeguarding(request.user, school)
+    built = queries.timeline(school, pupils, safeguarding=safeguarding, kinds=kinds)
+    actions.record_safeguarding_reads(
+        actor=request.user, school=school, note_ids_by_pupil=built.safeguarding_note_ids
+    )
+    return filters, built.events
+
+
+# --- The caseload -------------------------------------------------------------------------------
+
+
+@require_GET
+def caseload(request: HtmxHttpRequest) -> HttpResponse:
+    school = access.require_case_reader(request.user)
+    owners = queries.staff_owners(school)
+    form = CaseloadFilterForm(request.GET, owners=owners, stages=queries.stages(school))
+    owner_id, stage = None, ""
+    if form.is_valid():
+        if form.cleaned_data["mine"]:
+            owner_id = request.user.pk
+        elif form.cleaned_data["owner"] is not None:
+            owner_id = form.cleaned_data["owner"].pk
+        stage = form.cleaned_data["stage"]
+    rows = queries.caseload(school, owner_id=owner_id, stage=stage)
+    template = "casework/case_list.html"
+    return render(
+        request,
+        f"{template}#cases" if _wants_partial(request) else template,
+        {"form": form, "rows": rows},
+    )
+
+
+# --- A pupil's case -----------------------------------------------------------------------------
+
+
+def _pupil_page(
+    request: HtmxHttpRequest, pupil: Pupil, *, bound: tuple[str, forms.Form] | None = None
+) -> HttpResponse:
+    school = pupil.school
+    case = queries.open_case_for(pupil)
+    can_write = access.may_write(request.user, school)
+    owners = queries.staff_owners(school)
+    forms_ = {}
+    if can_write:
+        forms_ = {
+            "open_form": OpenCaseForm(owners=owners),
+            "assign_form": AssignCaseForm(
+                owners=owners,
+                initial={"owner": case.owner_id, "next_review_on": case.next_review_on}
+                if case
+                else None,
+            ),
+            "close_form": CloseCaseForm(),
+            "note_form": NoteForm(),
+        }
+        if bound is not None:
+            forms_[bound[0]] = bound[1]
+            forms_["error_form"] = bound[1]  # summarised above whichever forms are shown
+            forms_["error_anchor"] = bound[0].replace("_", "-")
+    filters, events = _timeline(request, school, [pupil])
+    context = {
+        "pupil": pupil,
+        "case": case,
+        "can_write": can_write,
+        "filters": filters,
+        "events": events,
+        "timeline_url": reverse("casework:pupil", args=[pupil.pk]),
+        **forms_,
+    }
+    template = PUPIL_TEMPLATE
+    if _wants_partial(request):
+        template += "#forms" if request.method == "POST" else "#timeline"
+    return render(request, template, context)
+
+
+@require_GET
+def pupil_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    pupil = access.get_pupil_for_case_reader(request.user, pupil_id)
+    return _pupil_page(request, pupil)
+
+
+def _write(request: HtmxHttpRequest, pupil_id: int, form_class, name: str, act) -> HttpResponse:
+    """Shared shape of the four case writes: access, parse, act, respond."""
+    pupil = access.get_pupil_for_case_writer(request.user, pupil_id)
+    kwargs = (
+        {"owners": queries.staff_owners(pupil.school)}
+        if form_class
+        in (
+            OpenCaseForm,
+            AssignCaseForm,
+        )
+        else {}
+    )
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            act(pupil, form.cleaned_data)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            return _redirect(request, reverse("casework:pupil", args=[pupil.pk]))
+    return _pupil_page(request, pupil, bound=(name, form))
+
+
+def _the_open_case(pupil: Pupil):
+    case = queries.open_case_for(pupil)
+    if case is None:
+        raise CaseError("This pupil has no open case.")
+    return case
+
+
+@require_POST
+def open_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.open_case(
+            actor=request.user, pupil=pupil, reason=data["reason"], owner=data["owner"]
+        )
+
+    return _write(request, pupil_id, OpenCaseForm, "open_form", act)
+
+
+@require_POST
+def assign_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.assign_case(
+            actor=request.user,
+            case=_the_open_case(pupil),
+            owner=data["owner"],
+            next_review_on=data["next_review_on"],
+        )
+
+    return _write(request, pupil_id, AssignCaseForm, "assign_form", act)
+
+
+@require_POST
+def close_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.close_case(actor=request.user, case=_the_open_case(pupil), reason=data["reason"])
+
+    return _write(request, pupil_id, CloseCaseForm, "close_form", act)
+
+
+@require_POST
+def add_note(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.add_note(
+            actor=request.user,
+            case=_the_open_case(pupil),
+            text=data["text"],
+            safeguarding=data["safeguarding"],
+        )
+
+    return _write(request, pupil_id, NoteForm, "note_form", act)
+
+
+# --- A family -----------------------------------------------------------------------------------
+
+
+@require_GET
+def family(request: HtmxHttpRequest, family_id: int) -> HttpResponse:
+    fam = access.get_family_for_case_reader(request.user, family_id)
+    school = fam.school
+    children = list(
+        fam.pupils.filter(school=school)
+        .select_related("registration_group")
+        .order_by("date_of_birth", "id")
+    )
+    filters, events = _timeline(request, school, children)
+    context = {
+        "family": fam,
+        "children": queries.family_figures(school, children, timezone.localdate()),
+        "filters": filters,
+        "events": events,
+        "show_pupil": True,
+        "timeline_url": reverse("casework:family", args=[fam.pk]),
+    }
+    template = FAMILY_TEMPLATE + ("#timeline" if _wants_partial(request) else "")
+    return render(request, template, context)
