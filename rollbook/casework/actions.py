@@ -129,7 +129,7 @@ def assign_case(
     *, actor=None, actor_label: str = "", case: Case, owner, next_review_on: date | None = None
 ) -> Case:
     with transaction.atomic(durable=True):
-        case = Case.objects.select_for_update().select_related("school", "owner").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("school", "owner").get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
             raise CaseError("This case is closed.")
         _check_owner(case.school, owner)
@@ -157,7 +157,7 @@ def close_case(
     *, actor=None, actor_label: str = "", case: Case, reason: str, now: datetime | None = None
 ) -> Case:
     with transaction.atomic(durable=True):
-        case = Case.objects.select_for_update().select_related("school").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("school").get(pk=case.pk)
         rules.check_can_close(is_open=case.status == CaseStatus.OPEN, reason=reason)
         case.status = CaseStatus.CLOSED
         case.closed_at = now or timezone.now()
