@@ -129,7 +129,11 @@ def assign_case(
     *, actor=None, actor_label: str = "", case: Case, owner, next_review_on: date | None = None
 ) -> Case:
     with transaction.atomic(durable=True):
-        case = Case.objects.select_for_update(of=("self",)).select_related("school", "owner").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("school", "owner")
+            .get(pk=case.pk)
+        )
         if case.status != CaseStatus.OPEN:
             raise CaseError("This case is closed.")
         _check_owner(case.school, owner)
