@@ -71,6 +71,9 @@ def test_office_sees_last_weeks_figures_and_new_persistent_absentees(client, mon
     assert "New persistent absentees: 1" in html
     assert "Amy Crossing" in html
     assert "10.0% (2 of 20 sessions)" in html
+    falls = html.split("Biggest falls")[1].split("Biggest rises")[0]
+    assert "Amy Crossing" in falls and "-10.0 points" in falls
+    assert "No pupil's attendance rose." in html
 
 
 def test_a_chosen_week_is_shown(client, monday):
