@@ -11,6 +11,7 @@ have delivered it and a second text is the failure parents remember.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -219,6 +220,129 @@ def queue_first_day_messages(
             school=school,
             date=day.isoformat(),
             session=session,
+            messages=[m.pk for m in result.queued],
+            pupils=[p.pk for m in result.queued for p in m.pupils.all()],
+        )
+    return result
+
+
+# --- positive messages for awards ----------------------------------------------------------
+
+AWARDS = "award messages"
+
+
+@dataclass
+class AwardMessagesResult:
+    queued: list[Message] = field(default_factory=list)
+    already_queued: int = 0
+    no_contact: list[Pupil] = field(default_factory=list)
+
+
+@transaction.atomic
+def queue_award_messages(
+    *,
+    school: School,
+    awards: Iterable,
+    award_name: str,
+    period_label: str,
+    now: datetime,
+    actor=None,
+    actor_label: str = AWARDS,
+) -> AwardMessagesResult:
+    """One text per family for newly recorded awards (rows with `pk` and `pupil_id`), to
+    the family's first contact with parental responsibility and a mobile; siblings named in
+    one message. Runs inside the caller's transaction (recording the awards).
+
+    Idempotent: each family's message has the dedupe key of its award rows.
+    """
+    result = AwardMessagesResult()
+    awards = list(awards)
+    if not awards:
+        return result
+    pupils = {
+        p.pk: p for p in Pupil.objects.filter(school=school, pk__in=[a.pupil_id for a in awards])
+    }
+    order = sorted(awards, key=lambda a: (pupils[a.pupil_id].date_of_birth, a.pupil_id))
+    groups: dict[str, list] = defaultdict(list)
+    for award in order:
+        pupil = pupils[award.pupil_id]
+        groups[rules.family_key(pupil.family_id, pupil.pk)].append(award)
+    keys = {fk: rules.award_dedupe_key(a.pk for a in group) for fk, group in groups.items()}
+    existing = set(
+        Message.objects.filter(school=school, dedupe_key__in=keys.values()).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    links: dict[int, list[PupilContact]] = defaultdict(list)
+    for link in PupilContact.objects.filter(pupil_id__in=list(pupils)).select_related("contact"):
+        links[link.pupil_id].append(link)
+    contacts = {link.contact_id: link.contact for ls in links.values() for link in ls}
+
+    for fk, group in groups.items():
+        if keys[fk] in existing:
+            result.already_queued += 1
+            continue
+        named = [pupils[a.pupil_id] for a in group]
+        chosen = rules.first_day_contact(
+            rules.ContactLink(
+                link.pupil_id,
+                link.contact_id,
+                link.priority,
+                link.parental_responsibility,
+                link.contact.mobile_phone,
+            )
+            for pupil in named
+            for link in links[pupil.pk]
+        )
+        if chosen is None:
+            result.no_contact.extend(named)
+            continue
+        contact = contacts[chosen.contact_id]
+        rendered = messages.award(
+            language=rules.language_code(contact.preferred_language),
+            school_name=school.name,
+            child_names=[_first_name(p) for p in named],
+            award_name=award_name,
+            period=period_label,
+        )
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    school=school,
+                    pupil=named[0],
+                    family_id=named[0].family_id,
+                    contact=contact,
+                    kind=Kind.AWARD,
+                    template_key=rendered.template_key,
+                    template_version=rendered.version,
+                    language=rendered.language,
+                    body=rendered.body,
+                    channel=Channel.SMS,
+                    recipient=contact.mobile_phone.strip(),
+                    status=Status.QUEUED,
+                    next_attempt_at=now,
+                    reason_key=keys[fk],
+                    dedupe_key=keys[fk],
+                    created_at=now,
+                    queued_at=now,
+                )
+        except IntegrityError:  # queued by another run between our read and our insert
+            result.already_queued += 1
+            continue
+        message.pupils.set(named)
+        MessageEvent.objects.create(
+            message=message, at=now, new_status=Status.QUEUED, actor_label=actor_label
+        )
+        result.queued.append(message)
+
+    if result.queued:
+        audit.record(
+            "award_message.queued",
+            actor=actor,
+            actor_label=actor_label,
+            school=school,
+            award=award_name,
+            period=period_label,
             messages=[m.pk for m in result.queued],
             pupils=[p.pk for m in result.queued for p in m.pupils.all()],
         )

@@ -13,6 +13,7 @@ from django.template.loader import get_template
 from rollbook.comms import rules
 
 FIRST_DAY_ABSENCE_VERSION = 1
+AWARD_VERSION = 1
 CONJUNCTIONS = {"en": "and", "pl": "i"}
 
 
@@ -50,3 +51,21 @@ def first_day_absence(
     return Rendered(
         f"first_day_absence/{language}/sms", FIRST_DAY_ABSENCE_VERSION, language, "", body
     )
+
+
+def award(
+    *, language: str, school_name: str, child_names: list[str], award_name: str, period: str
+) -> Rendered:
+    """A positive text home: the child(ren) named and the award they earned."""
+    language, template = _template("award", language, "sms.txt")
+    names = rules.join_names(child_names, CONJUNCTIONS.get(language, "and"))
+    body = template.render(
+        {
+            "school": school_name,
+            "names": names,
+            "several": len(child_names) > 1,
+            "award": award_name,
+            "period": period,
+        }
+    ).strip()
+    return Rendered(f"award/{language}/sms", AWARD_VERSION, language, "", body)

@@ -39,6 +39,7 @@ class Channel(models.TextChoices):
 
 class Kind(models.TextChoices):
     FIRST_DAY_ABSENCE = "first_day_absence", "First-day absence"
+    AWARD = "award", "Award"
 
 
 class Message(models.Model):

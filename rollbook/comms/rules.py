@@ -104,6 +104,11 @@ def first_day_dedupe_key(day: date, session: str, family: str) -> str:
     return f"first_day:{day.isoformat()}:{session}:{family}"
 
 
+def award_dedupe_key(award_ids: Iterable[int]) -> str:
+    """'award:12+15': one text per set of award rows, so recording again queues nothing."""
+    return f"award:{'+'.join(str(i) for i in sorted(award_ids))}"
+
+
 def marks_reason_key(mark_ids: Iterable[int], code: str) -> str:
     """'mark:12+15:N': send only while these marks still hold `code`."""
     return f"mark:{'+'.join(str(i) for i in sorted(mark_ids))}:{code}"

@@ -163,6 +163,7 @@ class Reward:
     tokens_buy: str | None = None
     prize: str = ""
     per_year_group: bool = False
+    message_parents: bool = False  # queue a positive text home for each award recorded
 
 
 @dataclass(config=STRICT, kw_only=True)

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from rollbook.comms.actions import AWARDS, queue_award_messages
 from rollbook.core import audit
 from rollbook.core.audit import user_or_none
 from rollbook.core.models import School
@@ -31,7 +32,10 @@ def record_awards(
     pupil_ids: Iterable[int],
     awarded_on: date,
 ) -> list[Award]:
-    """Give the award to each pupil (once per pupil, reward and period); returns the new rows."""
+    """Give the award to each pupil (once per pupil, reward and period); returns the new rows.
+
+    When the reward says `message_parents`, one text per family is queued for the new rows.
+    """
     ids = sorted(set(pupil_ids))
     if not ids:
         raise RewardError("there are no eligible pupils to award")
@@ -62,6 +66,16 @@ def record_awards(
         for pupil_id in ids
         if pupil_id not in already
     )
+    if new and reward.message_parents:
+        queue_award_messages(
+            school=school,
+            awards=new,
+            award_name=reward.name,
+            period_label=period.label,
+            now=timezone.now(),
+            actor=actor,
+            actor_label=actor_label or AWARDS,
+        )
     for award in new:
         audit.record(
             "reward.awarded",

@@ -367,3 +367,87 @@ def certificate_names(school: School, ids: Iterable[int]) -> dict[int, str]:
             "pk", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname"
         )
     }
+
+
+# --- Personal reward trackers (003: focus pupils) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    pupil_id: int
+    name: str
+    class_name: str
+    tracker: rules.Tracker
+
+
+@dataclass(frozen=True)
+class TrackerPage:
+    period: rules.Period
+    line: Reward
+    weeks: list[rules.Week]
+    rows: list[TrackerRow]
+
+    @property
+    def words(self) -> str:
+        return rules.line_words(self.line)
+
+
+def focus_trackers(
+    school: School, pupils, policy: Policy, calendar: SchoolCalendar, *, today: date
+) -> TrackerPage:
+    """This half-term's weeks for each focus pupil (an open case) among `pupils` (a queryset
+    the user may read), against the class challenge line. Two queries: the pupils, and one
+    grouped count of their marks per pupil, code and week."""
+    period = rules.period_of("half_term", today, calendar.terms)
+    weeks = rules.school_weeks(calendar.school_days(period.first, period.last))
+    focus = list(
+        pupils.filter(school=school, cases__status="open")
+        .order_by("year_group", "registration_group__name", "legal_surname", "legal_forename")
+        .values(
+            "pk",
+            "legal_forename",
+            "legal_surname",
+            "preferred_forename",
+            "preferred_surname",
+            "registration_group__name",
+        )
+        .distinct()
+    )
+    era = Case(
+        When(date__gte=REFORM_2024, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        marks_on_roll(school, period.first, period.last)
+        .filter(pupil_id__in=[p["pk"] for p in focus])
+        .annotate(week=TruncWeek("date"))
+        .values("pupil_id", "code", "week")
+        .annotate(era=era, n=Count("id"), on=Min("date"))
+        .order_by()
+        if focus
+        else []
+    )
+    counts: dict[int, dict[date, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        counts[row["pupil_id"]][rules.monday_of(row["on"])].append(
+            (row["code"], row["on"], row["n"])
+        )
+    line = rules.challenge_line(policy.rewards)
+    return TrackerPage(
+        period,
+        line,
+        weeks,
+        [
+            TrackerRow(
+                p["pk"],
+                _name(p),
+                p["registration_group__name"] or "",
+                rules.tracker(
+                    p["pk"],
+                    weeks,
+                    {week: tally_counts(c) for week, c in counts[p["pk"]].items()},
+                    line,
+                ),
+            )
+            for p in focus
+        ],
+    )

@@ -320,3 +320,52 @@ def prize_draw(eligible_ids: Iterable[int], *, seed: int, winners: int = 1) -> D
     eligible = tuple(sorted(set(eligible_ids)))
     picked = random.Random(seed).sample(eligible, min(winners, len(eligible)))
     return DrawResult(seed, eligible, tuple(picked))
+
+
+# --- Personal reward trackers (003: focus pupils) -------------------------------------------
+
+DEFAULT_TRACKER_LINE = 96  # the line when the policy has no weekly class challenge
+
+
+def challenge_line(rewards: Iterable[Reward]) -> Reward:
+    """The weekly class challenge with a line (e.g. 002's 96 %), or 96 % or more if none."""
+    for reward in rewards:
+        if reward.measure == "class_pct" and reward.period == "week" and has_line(reward):
+            return reward
+    return Reward(
+        key="tracker",
+        name="Weekly challenge",
+        period="week",
+        measure="pupil_pct",
+        at_least_pct=DEFAULT_TRACKER_LINE,
+    )
+
+
+@dataclass(frozen=True)
+class TrackerWeek:
+    week: Week
+    rate: Fraction | None  # None: no possible sessions for the pupil that week
+    met: bool
+
+
+@dataclass(frozen=True)
+class Tracker:
+    pupil_id: int
+    weeks: tuple[TrackerWeek, ...]
+
+    @property
+    def weeks_met(self) -> int:
+        return sum(1 for w in self.weeks if w.met)
+
+
+def tracker(
+    pupil_id: int, weeks: Sequence[Week], tallies: Mapping[date, Tally], line: Reward
+) -> Tracker:
+    """A pupil's weeks against the line: `tallies` is {Monday: the pupil's tally that week}.
+    A week with no tally (or no possible sessions) has no rate and is not met."""
+    rows = []
+    for week in weeks:
+        found = tallies.get(week.monday)
+        rate = found.attendance_rate if found is not None else None
+        rows.append(TrackerWeek(week, rate, meets(rate, line)))
+    return Tracker(pupil_id, tuple(rows))

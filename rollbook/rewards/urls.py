@@ -6,6 +6,7 @@ app_name = "rewards"
 urlpatterns = [
     path("", views.league, name="league"),
     path("display/", views.display, name="display"),
+    path("trackers/", views.trackers, name="trackers"),
     path("awards/", views.awards, name="awards"),
     path("awards/certificates/", views.certificates, name="certificates"),
     path("awards/record/", views.record, name="record"),

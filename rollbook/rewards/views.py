@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rollbook.core.access import is_office, require_office, require_school
 from rollbook.policy.monitoring import active_policy
+from rollbook.pupils.views import readable_pupils
 from rollbook.rewards import pdf, queries
 from rollbook.rewards.actions import RewardError, record_awards, run_prize_draw
 from rollbook.rewards.forms import AwardForm
@@ -60,6 +61,19 @@ def display(request):
     context["kiosk"] = request.GET.get("refresh") == "1"
     context["refresh"] = DISPLAY_REFRESH_SECONDS
     return render(request, "rewards/league_display.html", context)
+
+
+@require_GET
+def trackers(request):
+    """Personal reward trackers for focus pupils (003): office roles, DSL and SENCO see every
+    pupil with an open case; teachers only those in their own classes."""
+    school = require_school(request.user)
+    pupils = readable_pupils(request.user, school)
+    policy, _ = active_policy(school)
+    page = queries.focus_trackers(
+        school, pupils, policy, school.calendar(), today=timezone.localdate()
+    )
+    return render(request, "rewards/tracker_list.html", {"school": school, "page": page})
 
 
 def _awards_page(request, school, form: AwardForm, as_of: date, status: int = 200):

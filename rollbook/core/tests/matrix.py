@@ -376,6 +376,8 @@ TABLE: Mapping[str, Entry] = {
     # A POST without a valid award re-renders the page (200) and writes nothing.
     "rewards:league": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
     "rewards:display": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    # Focus pupils' trackers name pupils: as the pupil list, teachers see their own classes.
+    "rewards:trackers": Entry(("GET",), {"school": PUPIL_LIST}),
     "rewards:awards": Entry(("GET",), {"school": OFFICE_PAGE}),
     "rewards:certificates": Entry(("GET",), {"school": OFFICE_PAGE}),
     "rewards:record": Entry(("POST",), {"school": OFFICE_PAGE}),
