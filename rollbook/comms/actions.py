@@ -140,57 +140,33 @@ def queue_first_day_messages(
         if keys[fk] in existing:
             result.already_queued += 1
             continue
-        chosen = rules.first_day_contact(
-            rules.ContactLink(
-                link.pupil_id,
-                link.contact_id,
-                link.priority,
-                link.parental_responsibility,
-                link.contact.mobile_phone,
-            )
-            for mark in group
-            for link in links[mark.pupil_id]
-        )
+        pupils = [m.pupil for m in group]
+        chosen = _family_contact(pupils, links)
         if chosen is None:
             unreachable.extend(group)
             continue
         contact = contacts[chosen.contact_id]
-        pupils = [m.pupil for m in group]
         rendered = messages.first_day_absence(
             language=rules.language_code(contact.preferred_language),
             school_name=school.name,
             child_names=[_first_name(p) for p in pupils],
             session=session,
         )
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    school=school,
-                    pupil=pupils[0],
-                    family_id=pupils[0].family_id,
-                    contact=contact,
-                    kind=Kind.FIRST_DAY_ABSENCE,
-                    template_key=rendered.template_key,
-                    template_version=rendered.version,
-                    language=rendered.language,
-                    body=rendered.body,
-                    channel=Channel.SMS,
-                    recipient=contact.mobile_phone.strip(),
-                    status=Status.QUEUED,
-                    next_attempt_at=now,
-                    reason_key=rules.marks_reason_key([m.pk for m in group], UNEXPLAINED),
-                    dedupe_key=keys[fk],
-                    created_at=now,
-                    queued_at=now,
-                )
-        except IntegrityError:  # another run queued it between our read and our insert
-            result.already_queued += 1
-            continue
-        message.pupils.set(pupils)
-        MessageEvent.objects.create(
-            message=message, at=now, new_status=Status.QUEUED, actor_label=actor_label
+        message = _queue_sms(
+            school=school,
+            pupils=pupils,
+            contact=contact,
+            kind=Kind.FIRST_DAY_ABSENCE,
+            rendered=rendered,
+            reason_key=rules.marks_reason_key([m.pk for m in group], UNEXPLAINED),
+            dedupe_key=keys[fk],
+            now=now,
+            actor_label=actor_label,
         )
-        result.queued.append(message)
+        if message is None:
+            result.already_queued += 1
+        else:
+            result.queued.append(message)
 
     if unreachable:
         reported = set(
@@ -283,17 +259,7 @@ def queue_award_messages(
             result.already_queued += 1
             continue
         named = [pupils[a.pupil_id] for a in group]
-        chosen = rules.first_day_contact(
-            rules.ContactLink(
-                link.pupil_id,
-                link.contact_id,
-                link.priority,
-                link.parental_responsibility,
-                link.contact.mobile_phone,
-            )
-            for pupil in named
-            for link in links[pupil.pk]
-        )
+        chosen = _family_contact(named, links)
         if chosen is None:
             result.no_contact.extend(named)
             continue
@@ -305,35 +271,21 @@ def queue_award_messages(
             award_name=award_name,
             period=period_label,
         )
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    school=school,
-                    pupil=named[0],
-                    family_id=named[0].family_id,
-                    contact=contact,
-                    kind=Kind.AWARD,
-                    template_key=rendered.template_key,
-                    template_version=rendered.version,
-                    language=rendered.language,
-                    body=rendered.body,
-                    channel=Channel.SMS,
-                    recipient=contact.mobile_phone.strip(),
-                    status=Status.QUEUED,
-                    next_attempt_at=now,
-                    reason_key=keys[fk],
-                    dedupe_key=keys[fk],
-                    created_at=now,
-                    queued_at=now,
-                )
-        except IntegrityError:  # queued by another run between our read and our insert
-            result.already_queued += 1
-            continue
-        message.pupils.set(named)
-        MessageEvent.objects.create(
-            message=message, at=now, new_status=Status.QUEUED, actor_label=actor_label
+        message = _queue_sms(
+            school=school,
+            pupils=named,
+            contact=contact,
+            kind=Kind.AWARD,
+            rendered=rendered,
+            reason_key=keys[fk],
+            dedupe_key=keys[fk],
+            now=now,
+            actor_label=actor_label,
         )
-        result.queued.append(message)
+        if message is None:
+            result.already_queued += 1
+        else:
+            result.queued.append(message)
 
     if result.queued:
         audit.record(
@@ -556,4 +508,53 @@ def cancel_message(
         )
     message.refresh_from_db()
     _audit(message, "message.cancelled", actor=actor, actor_label=label, reason=reason)
+    return message
+
+
+def _family_contact(pupils, links) -> rules.ContactLink | None:
+    """The one contact a family's text goes to (rules.first_day_contact over all the children's links)."""
+    return rules.first_day_contact(
+        rules.ContactLink(
+            link.pupil_id,
+            link.contact_id,
+            link.priority,
+            link.parental_responsibility,
+            link.contact.mobile_phone,
+        )
+        for pupil in pupils
+        for link in links[pupil.pk]
+    )
+
+
+def _queue_sms(
+    *, school, pupils, contact, kind, rendered, reason_key, dedupe_key, now, actor_label
+) -> Message | None:
+    """Put one SMS naming `pupils` in the outbox; None if another run queued it first."""
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                school=school,
+                pupil=pupils[0],
+                family_id=pupils[0].family_id,
+                contact=contact,
+                kind=kind,
+                template_key=rendered.template_key,
+                template_version=rendered.version,
+                language=rendered.language,
+                body=rendered.body,
+                channel=Channel.SMS,
+                recipient=contact.mobile_phone.strip(),
+                status=Status.QUEUED,
+                next_attempt_at=now,
+                reason_key=reason_key,
+                dedupe_key=dedupe_key,
+                created_at=now,
+                queued_at=now,
+            )
+    except IntegrityError:  # another run queued it between our read and our insert
+        return None
+    message.pupils.set(pupils)
+    MessageEvent.objects.create(
+        message=message, at=now, new_status=Status.QUEUED, actor_label=actor_label
+    )
     return message
