@@ -18,14 +18,9 @@ REQUIRED = (
     "class_name",
     "admission_date",
 )
-OPTIONAL = (
-    "leaving_date",
+# Yes/no columns, each stored on the pupil under the same name.
+FLAGS = (
     "pupil_premium",
-    "sen",
-    "family_id",
-    "preferred_surname",
-    "preferred_forename",
-    "gender",
     "fsm",
     "eal",
     "cla",
@@ -33,6 +28,15 @@ OPTIONAL = (
     "cp_plan",
     "medical_plan",
     "long_term_illness",
+)
+OPTIONAL = (
+    "leaving_date",
+    "sen",
+    "family_id",
+    "preferred_surname",
+    "preferred_forename",
+    "gender",
+    *FLAGS,
 )
 _TRUE = {"1", "y", "yes", "true", "t"}
 _FALSE = {"", "0", "n", "no", "false", "f"}
@@ -121,19 +125,7 @@ def parse_pupil_row(line: int, raw: dict[str, str]) -> tuple[PupilRow | None, li
         errs.add(f"leaving_date {leaving} is before admission_date {admission}")
     if dob and admission and dob >= admission:
         errs.add(f"date_of_birth {dob} is not before admission_date {admission}")
-    flags = {
-        k: _flag(raw, k, errs)
-        for k in (
-            "pupil_premium",
-            "fsm",
-            "eal",
-            "cla",
-            "cin",
-            "cp_plan",
-            "medical_plan",
-            "long_term_illness",
-        )
-    }
+    flags = {k: _flag(raw, k, errs) for k in FLAGS}
     sen = _choice(raw, "sen", _SEN, errs)
     gender = _choice(raw, "gender", _GENDER, errs)
     if errs:
