@@ -19,8 +19,8 @@ from rollbook.core.models import School, StaffRole
 from rollbook.policy.monitoring import active_policy
 from rollbook.reports import weekly
 from rollbook.reports.models import RunStatus, WeeklyReportRun
+from rollbook.reports.weekly_pdf import pdf_filename, weekly_pdf
 from rollbook.reports.weekly_queries import weekly_report
-from rollbook.reports.weekly_views import pdf_filename, weekly_pdf
 
 
 def _recipients(school: School, roles) -> dict[str, bool]:

@@ -6,14 +6,12 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from rollbook.core.access import require_aggregates
-from rollbook.core.models import School
 from rollbook.reports.views import HtmxHttpRequest
-from rollbook.reports.weekly import WeeklyReport
+from rollbook.reports.weekly_pdf import pdf_filename, weekly_pdf
 from rollbook.reports.weekly_queries import weekly_report
 
 
@@ -41,14 +39,3 @@ def weekly_report_page(request: HtmxHttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{pdf_filename(school, report)}"'
         return response
     return render(request, "reports/weekly_report.html", {"report": report})
-
-
-def weekly_pdf(report: WeeklyReport) -> bytes:
-    import weasyprint  # imported here: it is slow to import and only this step needs it
-
-    html = render_to_string("reports/weekly_report_pdf.html", {"report": report})
-    return weasyprint.HTML(string=html).write_pdf()
-
-
-def pdf_filename(school: School, report: WeeklyReport) -> str:
-    return f"weekly-attendance-{school.urn}-{report.week.monday.isoformat()}.pdf"
