@@ -12,14 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from rollbook.core.calendar import Session
-from rollbook.policy import statutory
+from rollbook.policy import patterns, statutory
 from rollbook.policy.schema import Policy, Stage, Trigger
-from rollbook.registers import codes
 from rollbook.registers.rules import Tally
 
 SessionKey = tuple[date, Session]
 LATE_CODES = frozenset({"L", "U"})
-ABSENCE_CODES = frozenset(c.code for c in codes.CODES if c.valid_to is None and c.is_absence)
+ABSENCE_CODES = patterns.ABSENT  # one definition of "an absence code" for stages and patterns
 
 
 @dataclass(frozen=True)
