@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "rollbook.reports",
     "rollbook.demo",
     "rollbook.api",
+    "rollbook.letters",
+    "rollbook.penalties",
+    "rollbook.referrals",
+    "rollbook.privacy",
+    "rollbook.accounts",
 ]
 
 MIDDLEWARE = [

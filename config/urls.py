@@ -14,6 +14,11 @@ urlpatterns = [
     path("cases/", include("rollbook.casework.urls")),
     path("rewards/", include("rollbook.rewards.urls")),
     path("bulk-coding/", include("rollbook.registers.bulk_urls")),
+    path("letters/", include("rollbook.letters.urls")),
+    path("penalties/", include("rollbook.penalties.urls")),
+    path("referrals/", include("rollbook.referrals.urls")),
+    path("privacy/", include("rollbook.privacy.urls")),
+    path("account/", include("rollbook.accounts.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

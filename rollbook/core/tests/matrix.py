@@ -416,6 +416,12 @@ TABLE: Mapping[str, Entry] = {
         pupil_level=False,
     ),
     "api:alerts": Entry(("GET",), {"school": API_TOKEN_ONLY}),
+    # --- letters (rollbook/letters) ---------------------------------------------------------
+    # --- penalty notices (rollbook/penalties) ------------------------------------------------
+    # --- referrals (rollbook/referrals) ------------------------------------------------------
+    # --- privacy (rollbook/privacy) ----------------------------------------------------------
+    # --- accounts: two-factor sign-in, audit log (rollbook/accounts) -------------------------
+    # --- casework: meetings, plans, contracts, caseloads (rollbook/casework) ------------------
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),
