@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from rollbook.absences.models import ContactAttempt
 from rollbook.casework import rules
@@ -31,6 +32,17 @@ def _start_of(day: date) -> datetime:
 
 def _name(user) -> str:
     return user.get_username() if user is not None else ""
+
+
+# Other apps' events on the timeline: each names a function (school, pupil_ids) that yields
+# dicts of add()'s arguments: at, kind (a key of rules.KINDS), title, detail, by, pupil_id,
+# safeguarding_note. One query per source, whatever the number of pupils.
+TIMELINE_SOURCES = (
+    "rollbook.letters.timeline.events",
+    "rollbook.penalties.timeline.events",
+    "rollbook.referrals.timeline.events",
+    "rollbook.casework.meetings_timeline.events",
+)
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,10 @@ def timeline(
             _name(t.created_by),
             t.pupil_id,
         )
+
+    for source in TIMELINE_SOURCES:
+        for event in import_string(source)(school, ids):
+            add(**event)
 
     notes = CaseNote.objects.filter(pupil_id__in=ids).select_related("by")
     if not safeguarding:

@@ -28,6 +28,10 @@ KINDS = {
     "award": "Awards",
     "leave": "Leave",
     "part_time": "Part-time timetables",
+    "letter": "Letters",
+    "meeting": "Meetings and plans",
+    "penalty": "Penalty notices",
+    "referral": "Referrals",
     "case": "Case",
     "note": "Notes",
 }
