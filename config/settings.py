@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rollbook.referrals",
     "rollbook.privacy",
     "rollbook.accounts",
+    "rollbook.portal",
 ]
 
 MIDDLEWARE = [

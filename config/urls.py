@@ -19,6 +19,7 @@ urlpatterns = [
     path("referrals/", include("rollbook.referrals.urls")),
     path("privacy/", include("rollbook.privacy.urls")),
     path("account/", include("rollbook.accounts.urls")),
+    path("parents/", include("rollbook.portal.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -422,6 +422,9 @@ TABLE: Mapping[str, Entry] = {
     # --- privacy (rollbook/privacy) ----------------------------------------------------------
     # --- accounts: two-factor sign-in, audit log (rollbook/accounts) -------------------------
     # --- casework: meetings, plans, contracts, caseloads (rollbook/casework) ------------------
+    # --- parent portal (rollbook/portal) -----------------------------------------------------
+    # --- comms: campaigns, receipts (rollbook/comms) ------------------------------------------
+    # --- reports: governors, half-termly, exports (rollbook/reports) --------------------------
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),
