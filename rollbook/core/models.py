@@ -36,6 +36,13 @@ class School(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{3}$", "An LA code is three digits.")],
     )
+    estab = models.CharField(
+        "establishment number",
+        max_length=4,
+        blank=True,
+        help_text="The four digits after the LA code in the DfE number (used in CTF file names)",
+        validators=[RegexValidator(r"^\d{4}$", "An establishment number is four digits.")],
+    )
     # Register times come from the school's policy (copied here when a policy is adopted) so
     # that registers can read them without depending on the policy app.
     am_register_opens = models.TimeField(default=time(8, 45))

@@ -170,3 +170,46 @@ class PupilContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} ({self.relationship}) of {self.pupil}"
+
+
+class PreviousAttendance(models.Model):
+    """A year of attendance at a previous school, as its Common Transfer File gave it.
+
+    Kept apart from Rollbook's own marks: those sessions were recorded by another school and
+    never count in this school's statistics, but staff see them when a concern opens.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="previous_attendance")
+    school_name = models.CharField(max_length=200, blank=True)
+    school_urn = models.CharField(max_length=6, blank=True)
+    school_la_estab = models.CharField(max_length=7, blank=True)
+    academic_year = models.PositiveSmallIntegerField(help_text="2025 = 2025/26")
+    start_date = models.DateField()
+    marks = models.TextField(blank=True, help_text="One code per session from the start date")
+    sessions_possible = models.PositiveIntegerField()
+    sessions_authorised = models.PositiveIntegerField()
+    sessions_unauthorised = models.PositiveIntegerField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pupil", "academic_year", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "school_la_estab", "academic_year", "start_date"],
+                name="one_previous_year_per_school_and_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} at {self.school_name or self.school_la_estab} {self.academic_year}"
+
+    @property
+    def sessions_attended(self) -> int:
+        return self.sessions_possible - self.sessions_authorised - self.sessions_unauthorised
+
+    @property
+    def rate(self) -> str:
+        """Attendance as a percentage to one decimal place, as the pupil page shows ours."""
+        if not self.sessions_possible:
+            return "n/a"
+        return f"{100 * self.sessions_attended / self.sessions_possible:.1f}%"

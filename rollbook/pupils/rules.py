@@ -46,6 +46,18 @@ def normalise_year_group(value: str) -> str | None:
     return v if v in YEAR_GROUPS else None
 
 
+def year_group_for(date_of_birth: date, on: date) -> str:
+    """The national curriculum year group by age on `on` (cohorts run 1 Sep to 31 Aug)."""
+    academic_year = on.year if on.month >= 9 else on.year - 1
+    cohort = date_of_birth.year + (1 if date_of_birth.month >= 9 else 0)
+    n = academic_year - 4 - cohort
+    if n <= -2:
+        return "N1"
+    if n == -1:
+        return "N2"
+    return "R" if n == 0 else str(n)  # above 6: not a primary year group; callers check
+
+
 def _prescribed_day_on_or_after(day: date) -> date:
     for candidate in (date(day.year, 3, 31), date(day.year, 8, 31), date(day.year, 12, 31)):
         if candidate >= day:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollbook.pupils import views
+from rollbook.pupils import transfer_views, views
 
 app_name = "pupils"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.pupil_list, name="list"),
     path("<int:pupil_id>/", views.pupil_detail, name="detail"),
     path("<int:pupil_id>/marks/<int:mark_id>/amend/", views.amend_mark, name="amend_mark"),
+    path("<int:pupil_id>/ctf/", transfer_views.ctf_export, name="ctf_export"),
+    path("ctf/import/", transfer_views.ctf_import, name="ctf_import"),
 ]

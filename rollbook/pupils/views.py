@@ -151,7 +151,11 @@ def pupil_detail(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
     roles = access.roles_at(request.user, pupil.school)
     sensitive = bool(roles & access.PUPIL_READ_ROLES)  # CLA, CIN and CP flags
     profile = pupil_profile(pupil, timezone.localdate(), sensitive=sensitive)
-    context = {"profile": profile, "can_amend": bool(roles & access.OFFICE_ROLES)}
+    context = {
+        "profile": profile,
+        "can_amend": bool(roles & access.OFFICE_ROLES),
+        "previous": list(pupil.previous_attendance.all()),
+    }
     return render(request, "pupils/pupil_detail.html", context)
 
 

@@ -425,6 +425,14 @@ TABLE: Mapping[str, Entry] = {
     # --- parent portal (rollbook/portal) -----------------------------------------------------
     # --- comms: campaigns, receipts (rollbook/comms) ------------------------------------------
     # --- reports: governors, half-termly, exports (rollbook/reports) --------------------------
+    # --- Common Transfer Files (rollbook/pupils/transfer_views.py) ----------------------------
+    # Office only. The export names a pupil; the import page belongs to the user's school.
+    # The download is an export of the pupil's data, so it writes an audit row.
+    "pupils:ctf_export": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil, writes=True
+    ),
+    # POST without a file: the form is re-rendered with its errors (200), nothing written.
+    "pupils:ctf_import": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),
