@@ -52,6 +52,21 @@ class PupilOut(Schema):
     leaving_date: date | None
 
 
+class ContactOut(Schema):
+    priority: int  # 1 is called first
+    relationship: str
+    parental_responsibility: bool
+    lives_with_pupil: bool
+    title: str
+    forename: str
+    surname: str
+    mobile_phone: str
+    home_phone: str
+    work_phone: str
+    email: str
+    preferred_language: str
+
+
 class MarkOut(Schema):
     upn: str
     date: date

@@ -31,7 +31,7 @@ def alert_out(a: Alert) -> dict:
 def list_alerts(
     request,
     status: Status | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=scope.MAX_PAGE),
     page_size: int = Query(scope.DEFAULT_PAGE_SIZE, ge=1, le=scope.MAX_PAGE_SIZE),
 ):
     """Alerts monitoring raised at the token's school, newest first."""

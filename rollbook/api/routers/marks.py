@@ -36,7 +36,7 @@ def list_marks(
     first: date = FROM,
     last: date = TO,
     upn: str | None = Query(None, max_length=20),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=scope.MAX_PAGE),
     page_size: int = Query(scope.DEFAULT_PAGE_SIZE, ge=1, le=scope.MAX_PAGE_SIZE),
 ):
     """Marks from `from` to `to` (inclusive), by date, session and UPN; optionally one pupil's."""

@@ -291,6 +291,8 @@ def test_the_openapi_document_is_json_with_every_path(client):
         "/api/v1/classes",
         "/api/v1/pupils",
         "/api/v1/pupils/{upn}",
+        "/api/v1/pupils/{upn}/contacts",
+        "/api/v1/pupils/{upn}/ctf",
         "/api/v1/marks",
         "/api/v1/statistics",
         "/api/v1/alerts",
@@ -320,3 +322,48 @@ def test_the_command_creates_a_token_shown_once_and_stores_only_its_hash(client,
     call_command("api_token", "revoke", str(row.pk), stdout=StringIO())
 
     assert_error(call(client, "get", "school", token), 401, "unauthorized")
+
+
+# --- contacts and Common Transfer Files -----------------------------------------------------
+
+
+def test_contacts_come_in_calling_order_for_pupil_level_tokens_only(client, school, pupil):
+    from rollbook.pupils.models import Contact, PupilContact
+
+    for priority, name in ((2, "Second"), (1, "First")):
+        contact = Contact.objects.create(
+            school=school, forename=name, surname="Parent", mobile_phone=f"0770090000{priority}"
+        )
+        PupilContact.objects.create(
+            pupil=pupil, contact=contact, relationship="Parent", priority=priority
+        )
+
+    response = call(client, "get", f"pupils/{pupil.upn}/contacts", token_for(school))
+
+    assert response.status_code == 200
+    assert [(c["priority"], c["forename"]) for c in response.json()] == [
+        (1, "First"),
+        (2, "Second"),
+    ]
+    governor = token_for(school, role="governor", name="Governors")
+    assert_error(call(client, "get", f"pupils/{pupil.upn}/contacts", governor), 403, "forbidden")
+    other = make_school(name="Hill Primary")
+    assert_error(
+        call(client, "get", f"pupils/{pupil.upn}/contacts", token_for(other)), 404, "not_found"
+    )
+
+
+def test_a_ctf_download_is_the_pupils_file_and_is_audited(client, school, pupil):
+    from rollbook.pupils import ctf
+
+    add_marks(pupil, [(MON, "AM", "/"), (MON, "PM", "N")])
+
+    response = call(client, "get", f"pupils/{pupil.upn}/ctf", token_for(school))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    transfer = ctf.parse(response.content)
+    assert [p.upn for p in transfer.pupils] == [pupil.upn]
+    assert AuditEvent.objects.filter(kind="pupil.ctf_exported", pupil_id=pupil.pk).count() == 1
+    dsl = token_for(school, role="dsl", name="DSL")
+    assert_error(call(client, "get", f"pupils/{pupil.upn}/ctf", dsl), 403, "forbidden")

@@ -416,6 +416,16 @@ TABLE: Mapping[str, Entry] = {
         pupil_level=False,
     ),
     "api:alerts": Entry(("GET",), {"school": API_TOKEN_ONLY}),
+    "api:contacts": Entry(
+        ("GET",),
+        {"own": API_TOKEN_ONLY, "other": API_TOKEN_ONLY},
+        kwargs=lambda side: {"upn": side.pupil.upn},
+    ),
+    "api:pupil_ctf": Entry(
+        ("GET",),
+        {"own": API_TOKEN_ONLY, "other": API_TOKEN_ONLY},
+        kwargs=lambda side: {"upn": side.pupil.upn},
+    ),
     # --- letters (rollbook/letters) ---------------------------------------------------------
     # --- penalty notices (rollbook/penalties) ------------------------------------------------
     # --- referrals (rollbook/referrals) ------------------------------------------------------
