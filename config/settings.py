@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP), for staff two-factor sign-in
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "django_htmx",
     "django_tasks_db",
     "crontask",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "rollbook.privacy",
     "rollbook.accounts",
     "rollbook.portal",
+    "rollbook.admissions",
 ]
 
 MIDDLEWARE = [
@@ -56,10 +60,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed the code step
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rollbook.accounts.middleware.TwoFactorMiddleware",  # after HtmxMiddleware: HX-Redirect
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
@@ -118,9 +124,19 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# --- Uploads: request bodies (form fields, API JSON) and uploaded files are size-limited.
+# Django counts only non-file fields against DATA_UPLOAD_MAX_MEMORY_SIZE; each upload form
+# checks the file itself against ROLLBOOK_UPLOAD_MAX_BYTES (rollbook/privacy/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
+ROLLBOOK_UPLOAD_MAX_BYTES = env.int("ROLLBOOK_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Uploads (parents' evidence for absences and leave): private. No URL serves this folder;
+# staff download a file only through a view that checks their role (as an attachment).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 
 # --- Security: safe production defaults; DEBUG relaxes only what plain-HTTP development needs.
 SESSION_COOKIE_HTTPONLY = True
@@ -174,6 +190,21 @@ AXES_VERBOSE = False  # lockouts are still logged as warnings; no start-up banne
 # request comes from the proxy's address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
 
+# Staff two-factor sign-in (rollbook.accounts): the roles that must use an authenticator app,
+# by default everyone who can open pupil-level special-category data (SEN, safeguarding).
+# A user holding any of these roles (at any school; a superuser counts as admin) is sent to
+# enrol before anything else. Anyone who has enrolled is asked for a code at every sign-in.
+# With DEBUG on (make run, the demo school's logins) nobody is required to, unless set here.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES",
+    default=[] if DEBUG else ["head", "dsl", "attendance_lead", "office", "admin", "senco"],
+)
+OTP_TOTP_ISSUER = "Rollbook"
+# A wrong code makes the device wait 1, 2, 4, 8 ... seconds before the next one is checked.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows keys or recovery codes
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -199,6 +230,9 @@ LOGGING = {
 # --- Messages to families (rollbook.comms): "console" logs them (make run), "notify" sends
 # through GOV.UK Notify, "smtp" sends email through Django mail; tests use "fake".
 COMMS_CHANNEL = env.str("COMMS_CHANNEL", default="console")
+# The bearer token GOV.UK Notify sends with delivery receipts (/outbox/receipts/notify/).
+# Empty: every receipt is refused (401), so receipts are off until it is set.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
 if COMMS_CHANNEL == "notify":
     NOTIFY_API_KEY = env.str("NOTIFY_API_KEY")  # required: no default, never in the repo
     # Notify templates holding only ((body)) (SMS) and ((subject)) / ((body)) (email).

@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", include("rollbook.privacy.urls")),
     path("account/", include("rollbook.accounts.urls")),
     path("parents/", include("rollbook.portal.urls")),
+    path("admissions/", include("rollbook.admissions.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

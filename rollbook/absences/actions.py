@@ -1,4 +1,5 @@
-"""The office's follow-up writes: contact attempts, the reason for an absence, register chases.
+"""The office's follow-up writes: contact attempts, the reason for an absence, register chases,
+and parents' absence reports (submitted from the portal, accepted or queried by the office).
 
 Each action is atomic and writes one AuditEvent (recording a reason writes one per mark,
 through `registers.actions.change_mark`, which keeps the revision history).
@@ -15,13 +16,25 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from rollbook.absences.models import ContactAttempt, ContactMethod, ContactOutcome
+from rollbook.absences import rules
+from rollbook.absences.models import (
+    AbsenceReport,
+    ContactAttempt,
+    ContactMethod,
+    ContactOutcome,
+    NoteAuthor,
+    ReportNote,
+    ReportStatus,
+)
 from rollbook.core import audit
 from rollbook.core.audit import user_or_none
 from rollbook.core.calendar import Session
+from rollbook.leave.rules import sessions_between
 from rollbook.pupils.models import Contact, Pupil, RegistrationGroup
-from rollbook.registers.actions import MarkError, change_mark
-from rollbook.registers.models import Mark, Register, RegisterChase
+from rollbook.registers.actions import MarkError, change_mark, save_marks
+from rollbook.registers.codes import Stat, stat_of
+from rollbook.registers.importing import MarkRow
+from rollbook.registers.models import Mark, Register, RegisterChase, Source
 from rollbook.registers.register_actions import Entry, check_entry
 
 
@@ -128,3 +141,213 @@ def chase_register(
         session=str(session),
     )
     return chase
+
+
+# --- Parents' absence reports -----------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_absence_report(
+    *,
+    actor,
+    pupil: Pupil,
+    reported_by: Contact,
+    first_date: date,
+    last_date: date,
+    reason: str,
+    today: date,
+    first_session: str = "AM",
+    last_session: str = "PM",
+    details: str = "",
+    evidence=None,
+    evidence_type: str = "",
+    now: datetime | None = None,
+) -> AbsenceReport:
+    """A parent's report lands in the office inbox (status pending).
+
+    `evidence` is a file already checked by the caller (type sniffed, size limited) and
+    named "<random>.<ext>"; it is stored under a private prefix, never served directly.
+    """
+    link = reported_by.pupil_links.filter(pupil=pupil).first()
+    if link is None or not link.parental_responsibility:
+        raise FollowUpError(f"{reported_by} does not have parental responsibility for this child")
+    if problem := rules.check_report(
+        today=today,
+        first=first_date,
+        first_session=first_session,
+        last=last_date,
+        last_session=last_session,
+        reason=reason,
+        details=details,
+    ):
+        raise FollowUpError(problem[1])
+    if not sessions_between(
+        pupil.school.calendar(), first_date, first_session, last_date, last_session
+    ):
+        raise FollowUpError("The school is closed on the dates you gave")
+    report = AbsenceReport(
+        school=pupil.school,
+        pupil=pupil,
+        reported_by=reported_by,
+        submitted_by=user_or_none(actor),
+        submitted_at=now or timezone.now(),
+        first_date=first_date,
+        first_session=first_session,
+        last_date=last_date,
+        last_session=last_session,
+        reason=reason,
+        details=details.strip(),
+        evidence_type=evidence_type if evidence is not None else "",
+        evidence_size=evidence.size if evidence is not None else 0,
+    )
+    if evidence is not None:
+        report.evidence.save(evidence.name, evidence, save=False)
+    report.save()
+    audit.record(
+        "absence_report.submitted",
+        actor=actor,
+        school=pupil.school,
+        obj=report,
+        pupil_id=pupil.pk,
+        contact_id=reported_by.pk,
+        first_date=first_date.isoformat(),
+        last_date=last_date.isoformat(),
+        reason_category=reason,
+        evidence=evidence_type if evidence is not None else "",
+    )
+    return report
+
+
+def _open_report(report: AbsenceReport) -> AbsenceReport:
+    locked = AbsenceReport.objects.select_for_update().select_related("pupil").get(pk=report.pk)
+    if locked.status not in (ReportStatus.PENDING, ReportStatus.QUERIED):
+        raise FollowUpError(f"this report has already been {locked.get_status_display().lower()}")
+    return locked
+
+
+@transaction.atomic
+def accept_absence_report(
+    *, actor, report: AbsenceReport, code: str, note: str = "", now: datetime | None = None
+) -> AbsenceReport:
+    """Code every school session of the report (source parent_report: pre-filled and locked
+    on the teacher's register). Sessions already marked as attended are left alone."""
+    report = _open_report(report)
+    if code not in dict(rules.ACCEPT_CODES):
+        raise FollowUpError("choose the code to record")
+    pupil = report.pupil
+    sessions = sessions_between(
+        report.school.calendar(),
+        report.first_date,
+        report.first_session,
+        report.last_date,
+        report.last_session,
+    )
+    sessions = [
+        (day, session)
+        for day, session in sessions
+        if pupil.admission_date <= day and (pupil.leaving_date is None or day <= pupil.leaving_date)
+    ]
+    for day in sorted({day for day, _ in sessions}):
+        if problem := check_entry(Entry(pupil.pk, code), pupil, day, office=True):
+            raise FollowUpError(problem)
+    attended = {
+        (d, s)
+        for d, s, c in Mark.objects.filter(
+            pupil=pupil, date__range=(report.first_date, report.last_date)
+        ).values_list("date", "session", "code")
+        if stat_of(c, d) is Stat.ATTENDED
+    }
+    rows = [
+        MarkRow(0, pupil.pk, day, session.value, code, None)
+        for day, session in sessions
+        if (day, session.value) not in attended
+    ]
+    result = save_marks(
+        actor=actor,
+        school=report.school,
+        rows=rows,
+        source=Source.PARENT_REPORT,
+        reason=f"absence reported by a parent (report {report.pk}): {report.get_reason_display()}",
+    )
+    now = now or timezone.now()
+    report.status, report.code = ReportStatus.ACCEPTED, code
+    report.decided_by, report.decided_at = user_or_none(actor), now
+    report.sessions_coded = result.created + result.changed
+    report.save(update_fields=["status", "code", "decided_by", "decided_at", "sessions_coded"])
+    if note.strip():
+        ReportNote.objects.create(
+            report=report,
+            author=NoteAuthor.OFFICE,
+            by=user_or_none(actor),
+            text=note.strip(),
+            at=now,
+        )
+    audit.record(
+        "absence_report.accepted",
+        actor=actor,
+        school=report.school,
+        obj=report,
+        pupil_id=pupil.pk,
+        reason=note.strip(),
+        code=code,
+        sessions=len(rows),
+        written=report.sessions_coded,
+    )
+    return report
+
+
+@transaction.atomic
+def query_absence_report(
+    *, actor, report: AbsenceReport, question: str, now: datetime | None = None
+) -> AbsenceReport:
+    """The office asks the parent something (evidence, dates); the report waits for a reply."""
+    report = _open_report(report)
+    if not question.strip():
+        raise FollowUpError("write the question for the parent")
+    now = now or timezone.now()
+    ReportNote.objects.create(
+        report=report,
+        author=NoteAuthor.OFFICE,
+        by=user_or_none(actor),
+        text=question.strip(),
+        at=now,
+    )
+    report.status = ReportStatus.QUERIED
+    report.save(update_fields=["status"])
+    audit.record(
+        "absence_report.queried",
+        actor=actor,
+        school=report.school,
+        obj=report,
+        pupil_id=report.pupil_id,
+        reason=question.strip(),
+    )
+    return report
+
+
+@transaction.atomic
+def reply_to_absence_report(
+    *, actor, report: AbsenceReport, text: str, now: datetime | None = None
+) -> AbsenceReport:
+    """The parent answers the office's question; the report goes back to the inbox."""
+    report = _open_report(report)
+    if report.status != ReportStatus.QUERIED:
+        raise FollowUpError("the office has not asked a question about this report")
+    if not text.strip():
+        raise FollowUpError("Enter your reply")
+    if len(text) > rules.MAX_DETAILS:
+        raise FollowUpError(f"Your reply must be {rules.MAX_DETAILS} characters or fewer")
+    now = now or timezone.now()
+    ReportNote.objects.create(
+        report=report, author=NoteAuthor.PARENT, by=user_or_none(actor), text=text.strip(), at=now
+    )
+    report.status = ReportStatus.PENDING
+    report.save(update_fields=["status"])
+    audit.record(
+        "absence_report.replied",
+        actor=actor,
+        school=report.school,
+        obj=report,
+        pupil_id=report.pupil_id,
+    )
+    return report

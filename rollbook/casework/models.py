@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from rollbook.core.models import School
+from rollbook.core.models import Role, School
 from rollbook.pupils.models import Family, Pupil
 
 
@@ -77,3 +77,215 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.case_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Meetings, plans and contracts, tasks (seed 003's parent meeting form) ----------------------
+
+
+class Meeting(models.Model):
+    """A meeting with the parents, with the figures as they stood on the day (a frozen copy)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField()
+    attendees = models.TextField(help_text="One per line")
+    # The absence report at the meeting: the academic year up to the day it was held.
+    figures_from = models.DateField()
+    possible = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    # "Pupil B": the year group's pupils above the comparison line, summed (no names kept).
+    comparison_above_pct = models.DecimalField(max_digits=5, decimal_places=2, default=96)
+    peer_pupils = models.PositiveIntegerField(default=0)
+    peer_possible = models.PositiveIntegerField(default=0)
+    peer_attended = models.PositiveIntegerField(default=0)
+    barriers = models.TextField()
+    agreed_support = models.JSONField(default=list, blank=True)
+    support_detail = models.TextField(blank=True, help_text="e.g. the walking-bus helper's name")
+    monitoring_weeks = models.PositiveSmallIntegerField()
+    target_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    review_on = models.DateField()
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["pupil", "held_on"], name="meeting_pupil_held")]
+
+    def __str__(self) -> str:
+        return f"Meeting about {self.pupil_id} on {self.held_on}"
+
+
+class PlanKind(models.TextChoices):
+    SUPPORT_PLAN = "support_plan", "Attendance support plan"
+    CONTRACT = "contract", "Attendance contract"
+
+
+class PlanOutcome(models.TextChoices):
+    PENDING = "pending", "Not reviewed yet"
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class SupportPlan(models.Model):
+    """An attendance support plan or a contract: what each side agrees, signed, then reviewed."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="support_plans")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(max_length=20, choices=PlanKind.choices)
+    support = models.JSONField(default=list, blank=True)
+    commitments = models.TextField(help_text="What the school and the family each agree to do")
+    signatories = models.TextField(help_text="One per line")
+    starts_on = models.DateField()
+    review_on = models.DateField()
+    target_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    outcome = models.CharField(
+        max_length=20, choices=PlanOutcome.choices, default=PlanOutcome.PENDING
+    )
+    outcome_note = models.TextField(blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.pupil_id} from {self.starts_on}"
+
+
+class TaskKind(models.TextChoices):
+    REVIEW = "review", "Review"
+    CALL = "call", "Phone call"
+    HOME_VISIT = "home_visit", "Home visit"
+    MEETING = "meeting", "Meeting"
+    OTHER = "other", "Other"
+
+
+class CaseTask(models.Model):
+    """Something a person must do on a day: a plan review, a call, a home visit."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="case_tasks")
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    assigned_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    plan = models.ForeignKey(
+        SupportPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["school", "due_on"], name="case_task_school_due")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {self.due_on})"
+
+
+# --- Caseloads and the weekly procedure tracker ----------------------------------------------
+
+
+class FamilyAssignment(models.Model):
+    """A family on a member of staff's caseload, from one day until it is handed back."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="assignments")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="family_assignments"
+    )
+    caseload = models.CharField(max_length=40, blank=True, help_text="The policy's caseload key")
+    assigned_on = models.DateField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    over_cap = models.BooleanField(default=False, help_text="Allocated past the cap, confirmed")
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-assigned_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_holder_per_family",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Family {self.family_id} with {self.holder_id} from {self.assigned_on}"
+
+
+class Procedure(models.TextChoices):
+    """Seed 003's weekly tracker columns for persistently absent pupils."""
+
+    LETTER = "letter", "Letter"
+    MEETING = "meeting", "Meeting / SAP"
+    NOTICE = "notice", "Notice"
+    CALL = "call", "Call"
+    HOME_VISIT = "home_visit", "Home visit"
+
+
+class ProcedureTick(models.Model):
+    """One tick on the weekly tracker: pupil x week x procedure (one row each, ever)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="procedure_ticks")
+    week_start = models.DateField(help_text="The Monday")
+    procedure = models.CharField(max_length=20, choices=Procedure.choices)
+    ticked_at = models.DateTimeField()
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Unticking keeps the row (nothing is deleted): cleared_at says it no longer counts.
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "week_start", "procedure"], name="one_tick_per_pupil_week_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "week_start"], name="tick_school_week")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} for {self.pupil_id} in week of {self.week_start}"

@@ -34,9 +34,10 @@ def _name(user) -> str:
     return user.get_username() if user is not None else ""
 
 
-# Other apps' events on the timeline: each names a function (school, pupil_ids) that yields
-# dicts of add()'s arguments: at, kind (a key of rules.KINDS), title, detail, by, pupil_id,
-# safeguarding_note. One query per source, whatever the number of pupils.
+# Other apps' events on the timeline: each names a function (school, pupil_ids, *,
+# safeguarding) that yields dicts of add()'s arguments: at, kind (a key of rules.KINDS),
+# title, detail, by, pupil_id, safeguarding_note. One query per source, whatever the number
+# of pupils; with safeguarding=False a source never fetches safeguarding material at all.
 TIMELINE_SOURCES = (
     "rollbook.letters.timeline.events",
     "rollbook.penalties.timeline.events",
@@ -210,7 +211,7 @@ def timeline(
         )
 
     for source in TIMELINE_SOURCES:
-        for event in import_string(source)(school, ids):
+        for event in import_string(source)(school, ids, safeguarding=safeguarding):
             add(**event)
 
     notes = CaseNote.objects.filter(pupil_id__in=ids).select_related("by")

@@ -16,16 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from rollbook.casework import access, actions, queries
+from rollbook.casework import access, actions, caseloads, queries
 from rollbook.casework.forms import (
+    AllocateForm,
     AssignCaseForm,
     CaseloadFilterForm,
     CloseCaseForm,
+    HandBackForm,
     NoteForm,
     OpenCaseForm,
     TimelineFilterForm,
 )
 from rollbook.casework.rules import CaseError
+from rollbook.core import access as core_access
 from rollbook.pupils.models import Pupil
 
 PUPIL_TEMPLATE = "casework/case_pupil.html"
@@ -34,6 +37,11 @@ FAMILY_TEMPLATE = "casework/case_family.html"
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def today():
+    """The school day casework pages work from: read only here (the browser journey pins it)."""
+    return timezone.localdate()
 
 
 def _wants_partial(request: HtmxHttpRequest) -> bool:
@@ -89,6 +97,7 @@ def _pupil_page(
     school = pupil.school
     case = queries.open_case_for(pupil)
     can_write = access.may_write(request.user, school)
+    can_read_cases = access.may_read_cases(request.user, school)  # not a class teacher
     owners = queries.staff_owners(school)
     forms_ = {}
     if can_write:
@@ -112,6 +121,8 @@ def _pupil_page(
         "pupil": pupil,
         "case": case,
         "can_write": can_write,
+        "can_read_cases": can_read_cases,
+        "is_office": core_access.is_office(request.user, school),  # registration duties
         "filters": filters,
         "events": events,
         "timeline_url": reverse("casework:pupil", args=[pupil.pk]),
@@ -125,7 +136,7 @@ def _pupil_page(
 
 @require_GET
 def pupil_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
-    pupil = access.get_pupil_for_case_reader(request.user, pupil_id)
+    pupil = access.get_pupil_for_timeline(request.user, pupil_id)
     return _pupil_page(request, pupil)
 
 
@@ -206,9 +217,16 @@ def add_note(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
 # --- A family -----------------------------------------------------------------------------------
 
 
-@require_GET
-def family(request: HtmxHttpRequest, family_id: int) -> HttpResponse:
-    fam = access.get_family_for_case_reader(request.user, family_id)
+def family_page(
+    request: HtmxHttpRequest,
+    fam,
+    *,
+    allocate_form=None,
+    warning: str = "",
+    hand_back_form=None,
+) -> HttpResponse:
+    """The family view; writers also see who holds the family and the allocation form (with
+    the cap warning to confirm, after a POST past the cap)."""
     school = fam.school
     children = list(
         fam.pupils.filter(school=school)
@@ -216,13 +234,31 @@ def family(request: HtmxHttpRequest, family_id: int) -> HttpResponse:
         .order_by("date_of_birth", "id")
     )
     filters, events = _timeline(request, school, children)
+    can_write = access.may_write(request.user, school)
     context = {
         "family": fam,
-        "children": queries.family_figures(school, children, timezone.localdate()),
+        "children": queries.family_figures(school, children, today()),
         "filters": filters,
         "events": events,
         "show_pupil": True,
         "timeline_url": reverse("casework:family", args=[fam.pk]),
+        "can_write": can_write,
+        "holder": fam.assignments.filter(ended_on__isnull=True).select_related("holder").first(),
+        "warning": warning,
     }
+    if can_write:
+        context["allocate_form"] = allocate_form or AllocateForm(
+            holders=caseloads.possible_holders(school),
+            caseloads=caseloads.caseload_choices(school),
+        )
+        context["hand_back_form"] = hand_back_form or HandBackForm()
+        bound = allocate_form if allocate_form is not None else hand_back_form
+        context["error_form"] = bound if bound is not None and bound.errors else None
     template = FAMILY_TEMPLATE + ("#timeline" if _wants_partial(request) else "")
     return render(request, template, context)
+
+
+@require_GET
+def family(request: HtmxHttpRequest, family_id: int) -> HttpResponse:
+    fam = access.get_family_for_case_reader(request.user, family_id)
+    return family_page(request, fam)

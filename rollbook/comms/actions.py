@@ -10,17 +10,30 @@ have delivered it and a second text is the failure parents remember.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, CharField, F, Value, When
 
+from rollbook.absences.queries import pupils_reported_absent
 from rollbook.comms import messages, rules
 from rollbook.comms.channels import ChannelError, Outgoing, Transport, get_channel
-from rollbook.comms.models import CANCELLABLE, Channel, Kind, Message, MessageEvent, Status
+from rollbook.comms.models import (
+    CAMPAIGN_KINDS,
+    CANCELLABLE,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Kind,
+    Message,
+    MessageEvent,
+    MessageTemplate,
+    Status,
+)
 from rollbook.core import audit
 from rollbook.core.models import AuditEvent, School
 from rollbook.pupils.models import Pupil, PupilContact
@@ -44,22 +57,25 @@ def _transition(
     now: datetime,
     detail: str = "",
     actor_label: str = SENDER,
+    attempt: int | None = None,
     **fields,
 ) -> bool:
-    """Move one message from `old` (a status or a tuple) to `new`; False if it was not there."""
+    """Move one message from `old` (a status or a tuple) to `new`; False if it was not there.
+    `attempt`: the try number for the event, when the caller knows it (saves a read)."""
     olds = old if isinstance(old, tuple) else (old,)
     with transaction.atomic():
         changed = Message.objects.filter(pk=message_id, status__in=olds).update(
             status=new, **fields
         )
         if changed == 1:
-            message = Message.objects.only("status", "attempts").get(pk=message_id)
+            if attempt is None:
+                attempt = Message.objects.values_list("attempts", flat=True).get(pk=message_id)
             MessageEvent.objects.create(
                 message_id=message_id,
                 at=now,
                 old_status=olds[0] if len(olds) == 1 else "/".join(olds),
                 new_status=new,
-                attempt=message.attempts,
+                attempt=attempt,
                 actor_label=actor_label,
                 detail=detail,
             )
@@ -70,7 +86,7 @@ def _audit(
     message: Message, kind: str, *, actor=None, actor_label: str = SENDER, reason: str = "", **data
 ) -> None:
     """One AuditEvent per pupil named, so the message shows on each child's timeline."""
-    pupil_ids = sorted(message.pupils.values_list("pk", flat=True)) or [message.pupil_id]
+    pupil_ids = sorted(p.pk for p in message.pupils.all()) or [message.pupil_id]  # prefetched
     for pupil_id in pupil_ids:
         audit.record(
             kind,
@@ -112,8 +128,11 @@ def queue_first_day_messages(
     Pupils with no such contact are returned (and audited once per mark) for the office to phone.
     """
     result = FirstDayResult()
+    # A parent who has already reported the absence (waiting for the office) is not texted.
+    reported = pupils_reported_absent(school.pk, day, session)
     marks = list(
         Mark.objects.filter(school=school, date=day, session=session, code=UNEXPLAINED)
+        .exclude(pupil_id__in=reported)
         .select_related("pupil")
         .order_by("pupil__date_of_birth", "pupil__legal_forename", "pk")
     )
@@ -304,8 +323,20 @@ def queue_award_messages(
 # --- sending -------------------------------------------------------------------------------
 
 
-def claim_message(message_id: int, *, now: datetime) -> bool:
-    """queued → sending, for exactly one worker: the UPDATE matches only while still due."""
+def comms_policy(school: School):
+    """The school's `[comms]` policy (quiet hours, first-day timing, campaigns)."""
+    from rollbook.policy.monitoring import active_policy  # policy imports the registers
+
+    return active_policy(school)[0].comms
+
+
+def claim_message(message_id: int, *, now: datetime, was: str = Status.QUEUED) -> bool:
+    """queued → sending, for exactly one worker: the UPDATE matches only while still due.
+
+    One conditional UPDATE, so it is safe on PostgreSQL under READ COMMITTED too: a second
+    worker's UPDATE waits for the first's row lock, re-reads the row, finds it no longer
+    due and changes nothing.
+    """
     with transaction.atomic():
         won = Message.objects.filter(
             pk=message_id, status__in=DUE, next_attempt_at__lte=now
@@ -315,7 +346,7 @@ def claim_message(message_id: int, *, now: datetime) -> bool:
             MessageEvent.objects.create(
                 message_id=message_id,
                 at=now,
-                old_status=Status.QUEUED,
+                old_status=was,  # the status the caller read (queued or failed, will retry)
                 new_status=Status.SENDING,
                 attempt=attempts,
                 actor_label=SENDER,
@@ -326,16 +357,26 @@ def claim_message(message_id: int, *, now: datetime) -> bool:
 def _recheck(message: Message, now: datetime) -> str | None:
     """Why the message must not go now (None: send it). Narrows a sibling message to the
     children still unexplained, re-rendering its text."""
+    if message.campaign_id is not None:
+        status = Campaign.objects.values_list("status", flat=True).get(pk=message.campaign_id)
+        return "the campaign was cancelled" if status == CampaignStatus.CANCELLED else None
     reason = rules.parse_reason_key(message.reason_key)
     if reason is None:
         return None
     marks = list(Mark.objects.filter(pk__in=reason.mark_ids).select_related("pupil"))
-    still = [m for m in marks if m.code == reason.code]
-    changed = [m for m in marks if m.code != reason.code]
+    reported: set[int] = set()
+    if message.kind == Kind.FIRST_DAY_ABSENCE and marks:
+        reported = pupils_reported_absent(message.school_id, marks[0].date, marks[0].session)
+    still = [m for m in marks if m.code == reason.code and m.pupil_id not in reported]
+    changed = [m for m in marks if m not in still]
+
+    def why(m: Mark) -> str:
+        if m.code != reason.code:
+            return f"{_first_name(m.pupil)} is now coded {m.code}"
+        return f"a parent has reported {_first_name(m.pupil)}'s absence"
+
     if not still:
-        return "; ".join(f"{_first_name(m.pupil)} is now coded {m.code}" for m in changed) or (
-            "the marks it was about no longer exist"
-        )
+        return "; ".join(why(m) for m in changed) or ("the marks it was about no longer exist")
     if changed and message.kind == Kind.FIRST_DAY_ABSENCE:
         still.sort(key=lambda m: (m.pupil.date_of_birth, m.pupil.legal_forename, m.pk))
         pupils = [m.pupil for m in still]
@@ -359,32 +400,37 @@ def _recheck(message: Message, now: datetime) -> str | None:
                 new_status=Status.SENDING,
                 attempt=message.attempts,
                 actor_label=SENDER,
-                detail="narrowed: "
-                + "; ".join(f"{_first_name(m.pupil)} is now coded {m.code}" for m in changed),
+                detail="narrowed: " + "; ".join(why(m) for m in changed),
             )
         message.refresh_from_db()
     return None
 
 
-def send_message(*, message_id: int, now: datetime, channel: Transport | None = None) -> str:
+def send_message(
+    *, message_id: int, now: datetime, channel: Transport | None = None, comms=None
+) -> str:
     """Send one due message. Returns what happened: deferred, lost, cancelled, sent, retry,
-    failed or not_due."""
+    failed or not_due. `comms` is the school's `[comms]` policy (read when not given)."""
     message = Message.objects.select_related("school").filter(pk=message_id).first()
     if message is None or message.status not in DUE:
         return "not_due"
     if message.next_attempt_at is not None and message.next_attempt_at > now:
         return "not_due"
-    if (resume := rules.quiet_until(now)) is not None:
+    comms = comms or comms_policy(message.school)
+    if (
+        resume := rules.quiet_until(now, starts=comms.quiet_starts, ends=comms.quiet_ends)
+    ) is not None:
         _transition(
             message_id,
             old=message.status,
             new=message.status,
             now=now,
             detail=f"quiet hours: next try {resume.isoformat()}",
+            attempt=message.attempts,
             next_attempt_at=resume,
         )
         return "deferred"
-    if not claim_message(message_id, now=now):
+    if not claim_message(message_id, now=now, was=message.status):
         return "lost"
     message.refresh_from_db()
 
@@ -395,6 +441,7 @@ def send_message(*, message_id: int, now: datetime, channel: Transport | None = 
             new=Status.CANCELLED,
             now=now,
             detail=why,
+            attempt=message.attempts,
             sending_since=None,
         ):
             _audit(message, "message.cancelled", reason=why)
@@ -406,25 +453,32 @@ def send_message(*, message_id: int, now: datetime, channel: Transport | None = 
         recipient=message.recipient,
         subject=message.subject,
         body=message.body,
-        reference=str(message.pk),
+        reference=str(message.pk),  # lets recovery ask the provider whether it arrived
     )
     try:
         provider_id = channel.send(out)
     except ChannelError as error:
         return _record_failure(message, error, now)
+    _record_sent(message, provider_id, now, f"via {channel.name}")
+    return "sent"
+
+
+def _record_sent(message: Message, provider_id: str, now: datetime, detail: str, **data) -> bool:
     if _transition(
-        message_id,
+        message.pk,
         old=Status.SENDING,
         new=Status.SENT,
         now=now,
-        detail=f"via {channel.name}",
+        detail=detail,
+        attempt=message.attempts,
         provider_id=provider_id[:100],
         sent_at=now,
         sending_since=None,
         last_error="",
     ):
-        _audit(message, "message.sent", provider_id=provider_id, attempts=message.attempts)
-    return "sent"
+        _audit(message, "message.sent", provider_id=provider_id, attempts=message.attempts, **data)
+        return True
+    return False
 
 
 def _record_failure(message: Message, error: ChannelError, now: datetime) -> str:
@@ -437,6 +491,7 @@ def _record_failure(message: Message, error: ChannelError, now: datetime) -> str
             new=Status.FAILED_PERMANENT,
             now=now,
             detail=why,
+            attempt=message.attempts,
             last_error=why,
             sending_since=None,
         ):
@@ -448,6 +503,7 @@ def _record_failure(message: Message, error: ChannelError, now: datetime) -> str
         new=Status.FAILED_TRANSIENT,
         now=now,
         detail=f"{error}; next try {(now + delay).isoformat()}",
+        attempt=message.attempts,
         last_error=str(error),
         next_attempt_at=now + delay,
         sending_since=None,
@@ -455,31 +511,456 @@ def _record_failure(message: Message, error: ChannelError, now: datetime) -> str
     return "retry"
 
 
+def recover_stuck(message: Message, *, now: datetime, channel: Transport) -> str:
+    """A message claimed more than `rules.STUCK_AFTER` ago with no outcome: the worker died
+    between claim and outcome. Ask the provider about our reference (the message id) instead
+    of resending blindly: found → sent; not found → queued again; cannot tell → a person
+    checks (status needs_check). See `rules.recovery`."""
+    answer = channel.lookup(str(message.pk))
+    step = rules.recovery(answer.found)
+    claimed = message.sending_since.isoformat() if message.sending_since else "?"
+    if step == "sent":
+        done = _record_sent(
+            message,
+            answer.provider_id,
+            now,
+            f"recovered: the provider has it (claimed at {claimed})",
+            recovered=True,
+        )
+        return "recovered_sent" if done else "lost"
+    if step == "queued":
+        done = _transition(
+            message.pk,
+            old=Status.SENDING,
+            new=Status.QUEUED,
+            now=now,
+            detail=f"recovered: the provider has no message {message.pk}; queued again",
+            attempt=message.attempts,
+            sending_since=None,
+            next_attempt_at=now,
+        )
+        return "recovered_queued" if done else "lost"
+    why = (
+        f"claimed at {claimed} with no outcome recorded: "
+        f"check with the provider (reference {message.pk}) before sending again"
+    )
+    if _transition(
+        message.pk,
+        old=Status.SENDING,
+        new=Status.NEEDS_CHECK,
+        now=now,
+        detail=why,
+        attempt=message.attempts,
+    ):
+        _audit(message, "message.needs_check", reason=why)
+        return "needs_check"
+    return "lost"
+
+
 def send_due_messages(
     *, now: datetime, channel: Transport | None = None, limit: int = 1000
 ) -> dict[str, int]:
-    """The sweep: hand stuck sends to a person, then send every due message (oldest first)."""
+    """The sweep: recover stuck sends, then send every due message (oldest first)."""
     counts: dict[str, int] = defaultdict(int)
-    stuck = Message.objects.filter(
-        status=Status.SENDING, sending_since__lt=now - rules.STUCK_AFTER
-    ).select_related("school")
+    stuck = list(
+        Message.objects.filter(
+            status=Status.SENDING, sending_since__lt=now - rules.STUCK_AFTER
+        ).select_related("school")
+    )
+    channel = channel or (get_channel() if stuck else None)
     for message in stuck:
-        why = (
-            f"claimed at {message.sending_since.isoformat()} with no outcome recorded: "
-            f"check with the provider (reference {message.pk}) before sending again"
-        )
-        if _transition(message.pk, old=Status.SENDING, new=Status.NEEDS_CHECK, now=now, detail=why):
-            _audit(message, "message.needs_check", reason=why)
-            counts["needs_check"] += 1
+        counts[recover_stuck(message, now=now, channel=channel)] += 1
     due = list(
         Message.objects.filter(status__in=DUE, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "school_id", "status")[:limit]
     )
     channel = channel or (get_channel() if due else None)
-    for message_id in due:
-        counts[send_message(message_id=message_id, now=now, channel=channel)] += 1
+    policies: dict[int, object] = {}
+    for start in range(0, len(due), BATCH):
+        _send_batch(due[start : start + BATCH], now, channel, policies, counts)
     return dict(counts)
+
+
+BATCH = 100  # messages claimed by one UPDATE and recorded in one transaction
+
+
+def _send_batch(rows, now: datetime, channel: Transport, policies: dict, counts) -> None:
+    """`send_message` for many: quiet hours, then one conditional UPDATE claims the batch
+    (with a token, so this worker knows which rows it won), then each is re-checked and
+    sent, and the outcomes are recorded in one transaction. A crash before that commit
+    leaves the batch in 'sending' for `recover_stuck`, which asks the provider."""
+    was: dict[int, str] = {}
+    for message_id, school_id, status in rows:
+        if school_id not in policies:
+            policies[school_id] = comms_policy(School.objects.get(pk=school_id))
+        comms = policies[school_id]
+        resume = rules.quiet_until(now, starts=comms.quiet_starts, ends=comms.quiet_ends)
+        if resume is None:
+            was[message_id] = status
+            continue
+        _transition(
+            message_id,
+            old=status,
+            new=status,
+            now=now,
+            detail=f"quiet hours: next try {resume.isoformat()}",
+            next_attempt_at=resume,
+        )
+        counts["deferred"] += 1
+    if not was:
+        return
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        Message.objects.filter(pk__in=list(was), status__in=DUE, next_attempt_at__lte=now).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, sending_since=now, claim=token
+        )
+        claimed = list(
+            Message.objects.filter(claim=token, status=Status.SENDING)
+            .select_related("school")
+            .prefetch_related("pupils")
+            .order_by("pk")
+        )
+        MessageEvent.objects.bulk_create(
+            MessageEvent(
+                message_id=m.pk,
+                at=now,
+                old_status=was[m.pk],
+                new_status=Status.SENDING,
+                attempt=m.attempts,
+                actor_label=SENDER,
+            )
+            for m in claimed
+        )
+    counts["lost"] += len(was) - len(claimed)
+    if not counts["lost"]:
+        del counts["lost"]
+    campaigns_status = dict(
+        Campaign.objects.filter(
+            pk__in={m.campaign_id for m in claimed if m.campaign_id}
+        ).values_list("pk", "status")
+    )
+    sent: list[tuple[Message, str]] = []
+    failed: list[tuple[Message, ChannelError]] = []
+    for message in claimed:
+        if message.campaign_id is not None:
+            stopped = campaigns_status[message.campaign_id] == CampaignStatus.CANCELLED
+            why = "the campaign was cancelled" if stopped else None
+        else:
+            why = _recheck(message, now)
+        if why is not None:
+            if _transition(
+                message.pk,
+                old=Status.SENDING,
+                new=Status.CANCELLED,
+                now=now,
+                detail=why,
+                attempt=message.attempts,
+                sending_since=None,
+            ):
+                _audit(message, "message.cancelled", reason=why)
+            counts["cancelled"] += 1
+            continue
+        out = Outgoing(
+            channel=message.channel,
+            recipient=message.recipient,
+            subject=message.subject,
+            body=message.body,
+            reference=str(message.pk),
+        )
+        try:
+            sent.append((message, channel.send(out)))
+        except ChannelError as error:
+            failed.append((message, error))
+    with transaction.atomic():
+        if sent:
+            ids = Case(
+                *(When(pk=m.pk, then=Value(pid[:100])) for m, pid in sent),
+                output_field=CharField(),
+            )
+            Message.objects.filter(
+                pk__in=[m.pk for m, _ in sent], status=Status.SENDING, claim=token
+            ).update(
+                status=Status.SENT,
+                provider_id=ids,
+                sent_at=now,
+                sending_since=None,
+                last_error="",
+            )
+            MessageEvent.objects.bulk_create(
+                MessageEvent(
+                    message_id=m.pk,
+                    at=now,
+                    old_status=Status.SENDING,
+                    new_status=Status.SENT,
+                    attempt=m.attempts,
+                    actor_label=SENDER,
+                    detail=f"via {channel.name}",
+                )
+                for m, _ in sent
+            )
+            for message, provider_id in sent:
+                _audit(message, "message.sent", provider_id=provider_id, attempts=message.attempts)
+            counts["sent"] += len(sent)
+        for message, error in failed:
+            counts[_record_failure(message, error, now)] += 1
+
+
+def record_receipt(
+    *, provider_id: str = "", reference: str = "", provider_status: str, now: datetime
+) -> str:
+    """A delivery receipt (Notify's callback, or the fake channel's): sent → delivered, or
+    → failed when the provider could not deliver. Returns what happened: delivered, failed,
+    ignored (not a final status, or already recorded) or unknown (no such message)."""
+    new = rules.receipt_outcome(provider_status)
+    rows = Message.objects.select_related("school")
+    message = rows.filter(provider_id=provider_id).first() if provider_id else None
+    if message is None and reference.isdigit():
+        message = rows.filter(pk=int(reference)).first()
+    if message is None:
+        return "unknown"
+    if new is None:
+        return "ignored"
+    detail = rules.RECEIPT_DETAILS.get(provider_status, provider_status)
+    fields = {"last_error": detail} if new == Status.FAILED_PERMANENT else {}
+    if not _transition(
+        message.pk,
+        old=(Status.SENT, Status.NEEDS_CHECK),
+        new=new,
+        now=now,
+        detail=f"receipt: {detail}",
+        actor_label="delivery receipt",
+        attempt=message.attempts,
+        **fields,
+    ):
+        return "ignored"
+    kind = "message.delivered" if new == Status.DELIVERED else "message.failed"
+    _audit(message, kind, actor_label="delivery receipt", reason=detail, receipt=provider_status)
+    return "delivered" if new == Status.DELIVERED else "failed"
+
+
+# --- scheduled campaigns -------------------------------------------------------------------
+
+CAMPAIGNS = "campaign scheduler"
+
+
+def prepare_campaign(
+    *, school: School, kind: str, period: rules.Period, now: datetime, actor_label: str = CAMPAIGNS
+) -> tuple[Campaign, bool]:
+    """The campaign for this school, kind and period, made once (True when made now)."""
+    if kind not in CAMPAIGN_KINDS:
+        raise CommsError(f"{kind!r} is not a campaign")
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                school=school,
+                kind=kind,
+                period_key=period.key,
+                period_label=period.label,
+                first_day=period.first,
+                last_day=period.last,
+                created_at=now,
+            )
+            audit.record(
+                "campaign.prepared",
+                actor_label=actor_label,
+                school=school,
+                obj=campaign,
+                campaign_kind=kind,
+                period=period.key,
+            )
+    except IntegrityError:  # prepared already (this run or another)
+        return Campaign.objects.get(school=school, kind=kind, period_key=period.key), False
+    return campaign, True
+
+
+@transaction.atomic
+def approve_campaign(
+    *, campaign: Campaign, now: datetime, actor=None, actor_label: str = ""
+) -> list[Message]:
+    """Queue the campaign's messages, exactly as previewed. Approving again (or a scheduler
+    re-run) queues nothing: the status change is conditional and each family's message has
+    a dedupe key."""
+    from rollbook.comms import campaigns
+
+    label = actor_label or (
+        actor.get_username() if getattr(actor, "is_authenticated", False) else ""
+    )
+    won = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.AWAITING_APPROVAL).update(
+        status=CampaignStatus.APPROVED,
+        decided_at=now,
+        decided_by=audit.user_or_none(actor),
+        decided_label=label,
+    )
+    campaign.refresh_from_db()
+    if not won:
+        if campaign.status == CampaignStatus.CANCELLED:
+            raise CommsError("this campaign was cancelled: it cannot be approved")
+        return []
+    preview = campaigns.preview(campaign)
+    keys = {d.family: rules.campaign_dedupe_key(campaign.pk, d.family) for d in preview.sendable}
+    existing = set(
+        Message.objects.filter(school=campaign.school, dedupe_key__in=keys.values()).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    drafts = [d for d in preview.sendable if keys[d.family] not in existing]
+    queued = Message.objects.bulk_create(
+        [
+            Message(
+                school=campaign.school,
+                campaign=campaign,
+                pupil=d.pupils[0].pupil,
+                family_id=d.pupils[0].pupil.family_id,
+                contact=d.contact,
+                kind=campaign.kind,
+                template_key=d.template.key,
+                template_version=d.template.version,
+                language=d.template.language,
+                body=d.body,
+                channel=Channel.SMS,
+                recipient=d.contact.mobile_phone.strip(),
+                status=Status.QUEUED,
+                next_attempt_at=now,
+                reason_key=f"campaign:{campaign.pk}",
+                dedupe_key=keys[d.family],
+                created_at=now,
+                queued_at=now,
+            )
+            for d in drafts
+        ]
+    )
+    Through = Message.pupils.through
+    Through.objects.bulk_create(
+        [
+            Through(message_id=m.pk, pupil_id=n.pupil.pk)
+            for m, d in zip(queued, drafts, strict=True)
+            for n in d.pupils
+        ]
+    )
+    MessageEvent.objects.bulk_create(
+        [
+            MessageEvent(
+                message_id=m.pk,
+                at=now,
+                new_status=Status.QUEUED,
+                actor_label=label or CAMPAIGNS,
+                detail=f"campaign {campaign.pk}",
+            )
+            for m in queued
+        ]
+    )
+    audit.record(
+        "campaign.approved",
+        actor=actor,
+        actor_label=label or CAMPAIGNS,
+        school=campaign.school,
+        obj=campaign,
+        campaign_kind=campaign.kind,
+        period=campaign.period_key,
+        queued=len(queued),
+        no_contact=[n.pupil.pk for d in preview.unreachable for n in d.pupils],
+    )
+    return queued
+
+
+@transaction.atomic
+def cancel_campaign(*, campaign: Campaign, reason: str, now: datetime, actor=None) -> int:
+    """Stop a campaign: waiting → cancelled, and every message not yet claimed is cancelled
+    (a message already being sent finishes). Returns how many messages were stopped."""
+    if not reason.strip():
+        raise CommsError("say why the campaign is cancelled")
+    label = actor.get_username() if getattr(actor, "is_authenticated", False) else CAMPAIGNS
+    won = Campaign.objects.filter(
+        pk=campaign.pk,
+        status__in=(CampaignStatus.AWAITING_APPROVAL, CampaignStatus.APPROVED),
+    ).update(
+        status=CampaignStatus.CANCELLED,
+        decided_at=now,
+        decided_by=audit.user_or_none(actor),
+        decided_label=label,
+        reason=reason.strip(),
+    )
+    if not won:
+        raise CommsError("this campaign is already cancelled")
+    stopped = [
+        m.pk
+        for m in Message.objects.filter(campaign=campaign, status__in=CANCELLABLE).only("pk")
+        if _transition(
+            m.pk, old=CANCELLABLE, new=Status.CANCELLED, now=now, detail=reason, actor_label=label
+        )
+    ]
+    campaign.refresh_from_db()
+    audit.record(
+        "campaign.cancelled",
+        actor=actor,
+        actor_label=label,
+        school=campaign.school,
+        obj=campaign,
+        reason=reason.strip(),
+        messages=stopped,
+    )
+    return len(stopped)
+
+
+def schedule_campaigns(*, school: School, today: date, now: datetime) -> list[Campaign]:
+    """The daily job for one school: prepare each policy campaign that is due (once per
+    period) and approve it straight away when the policy says `auto_approve`."""
+    from rollbook.comms import campaigns
+
+    made = []
+    for config in comms_policy(school).campaigns:
+        period = campaigns.due_period(school, config, today)
+        if period is None:
+            continue
+        campaign, new = prepare_campaign(school=school, kind=config.kind, period=period, now=now)
+        if new:
+            made.append(campaign)
+        if config.auto_approve and campaign.status == CampaignStatus.AWAITING_APPROVAL:
+            approve_campaign(campaign=campaign, now=now, actor_label="auto-approved by the policy")
+    return made
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_template(
+    *, school: School, kind: str, language: str, body: str, now: datetime, actor=None
+) -> MessageTemplate:
+    """A new version of the school's wording for a campaign kind in one language, after
+    checking its placeholders (`rules.template_problems`)."""
+    if language not in rules.TEMPLATE_LANGUAGES:
+        raise CommsError(f"there are no templates in {language!r}")
+    body = body.strip()
+    problems = rules.template_problems(kind, body)
+    if problems:
+        raise CommsError("; ".join(problems))
+    latest = (
+        MessageTemplate.objects.select_for_update()
+        .filter(school=school, kind=kind, language=language)
+        .order_by("-version")
+        .first()
+    )
+    template = MessageTemplate.objects.create(
+        school=school,
+        kind=kind,
+        language=language,
+        version=(latest.version if latest else 0) + 1,
+        body=body,
+        created_at=now,
+        created_by=audit.user_or_none(actor),
+    )
+    audit.record(
+        "message_template.saved",
+        actor=actor,
+        school=school,
+        obj=template,
+        template_kind=kind,
+        language=language,
+        version=template.version,
+    )
+    return template
 
 
 # --- the office ----------------------------------------------------------------------------

@@ -41,11 +41,28 @@ class Outgoing:
     reference: str = ""  # our message id: lets a person find it at the provider
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What the provider says about our reference: found (with its id), not found, or it
+    cannot say (`found` None: no lookup, or the lookup failed)."""
+
+    found: bool | None
+    provider_id: str = ""
+
+
+CANNOT_TELL = Lookup(None)
+
+
 class Transport:
     name = "base"
 
     def send(self, out: Outgoing) -> str:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def lookup(self, reference: str) -> Lookup:
+        """Did the provider get a message with this reference? Used only to recover a send
+        that was claimed and never finished; a channel that cannot tell says so."""
+        return CANNOT_TELL
 
 
 class ConsoleChannel(Transport):
@@ -66,28 +83,65 @@ class ConsoleChannel(Transport):
 
 @dataclass
 class FakeChannel(Transport):
-    """For tests: records every call; `fail_next` makes the next calls fail."""
+    """For tests: records every call; `fail_next` makes the next calls fail; `crash_next`
+    accepts the next message and then raises as a dying worker would; `lookup` answers from
+    what was accepted (or cannot tell, with `can_look_up = False`); `receipt` makes the
+    callback payload Notify would post for an accepted message."""
 
     name = "fake"
     sent: list[Outgoing] = field(default_factory=list)
     calls: int = 0
+    can_look_up: bool = True
+    on_send: object = None  # a callable run inside `send` (a second worker, in tests)
     _failures: list[ChannelError] = field(default_factory=list)
+    _crashes: int = 0
+    _ids: dict[str, str] = field(default_factory=dict)  # reference -> provider id
 
     def fail_next(self, *, permanent: bool, times: int = 1, message: str = "simulated") -> None:
         error = PermanentFailure if permanent else TransientFailure
         self._failures.extend(error(message) for _ in range(times))
 
+    def crash_next(self) -> None:
+        self._crashes += 1
+
     def reset(self) -> None:
         self.sent.clear()
         self._failures.clear()
+        self._ids.clear()
         self.calls = 0
+        self._crashes = 0
+        self.can_look_up = True
+        self.on_send = None
 
     def send(self, out: Outgoing) -> str:
         self.calls += 1
+        if self.on_send is not None:
+            hook, self.on_send = self.on_send, None
+            hook()
         if self._failures:
             raise self._failures.pop(0)
         self.sent.append(out)
-        return f"fake-{len(self.sent)}"
+        provider_id = f"fake-{len(self.sent)}"
+        if out.reference:
+            self._ids[out.reference] = provider_id
+        if self._crashes:
+            self._crashes -= 1
+            raise SimulatedCrash(f"worker died after the provider accepted {provider_id}")
+        return provider_id
+
+    def lookup(self, reference: str) -> Lookup:
+        if not self.can_look_up:
+            return CANNOT_TELL
+        provider_id = self._ids.get(reference, "")
+        return Lookup(bool(provider_id), provider_id)
+
+    def receipt(self, reference: str, status: str = "delivered") -> dict:
+        """The JSON body Notify posts to the callback URL for one of our messages."""
+        return {"id": self._ids[reference], "reference": reference, "status": status}
+
+
+class SimulatedCrash(Exception):
+    """Not a ChannelError: nothing in the sender catches it, as with a killed process."""
 
 
 FAKE = FakeChannel()
@@ -149,6 +203,20 @@ class NotifyChannel(Transport):
         except (RequestException, OSError) as e:
             raise TransientFailure(f"network: {e}") from e
         return str(response["id"])
+
+    def lookup(self, reference: str) -> Lookup:
+        """Notify keeps each notification's `reference` (our message id) and can list by it."""
+        from notifications_python_client.errors import APIError, TokenError
+        from requests import RequestException
+
+        try:
+            found = self.client.get_all_notifications(reference=reference)
+        except (APIError, TokenError, RequestException, OSError):
+            return CANNOT_TELL
+        notifications = found.get("notifications", [])
+        if not notifications:
+            return Lookup(False)
+        return Lookup(True, str(notifications[0]["id"]))
 
 
 class DjangoEmailChannel(Transport):

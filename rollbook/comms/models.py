@@ -7,6 +7,7 @@ expected status. Each transition leaves a `MessageEvent`; the outcomes a person 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from rollbook.core.models import School
@@ -40,6 +41,87 @@ class Channel(models.TextChoices):
 class Kind(models.TextChoices):
     FIRST_DAY_ABSENCE = "first_day_absence", "First-day absence"
     AWARD = "award", "Award"
+    WEEKLY_UPDATE = "weekly_update", "Weekly attendance update"
+    HALFTERM_UPDATE = "halfterm_update", "Half-termly attendance update"
+    HALFTERM_LOW = "halfterm_low", "Half-termly: at or below the line"
+    HALFTERM_IMPROVEMENT = "halfterm_improvement", "Half-termly: improvement"
+
+
+CAMPAIGN_KINDS = (
+    Kind.WEEKLY_UPDATE,
+    Kind.HALFTERM_UPDATE,
+    Kind.HALFTERM_LOW,
+    Kind.HALFTERM_IMPROVEMENT,
+)
+
+
+class CampaignStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Campaign(models.Model):
+    """A scheduled message to families for one period (policy `comms.campaigns`).
+
+    Prepared once per school, kind and period (the unique constraint makes re-running the
+    scheduler harmless); its messages are queued only when it is approved, and approving
+    twice queues nothing new (each family's message has a dedupe key).
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="campaigns")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    period_key = models.CharField(max_length=60)
+    period_label = models.CharField(max_length=100)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.AWAITING_APPROVAL
+    )
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_label = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was cancelled")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "period_key"], name="one_campaign_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.period_label}"
+
+
+class MessageTemplate(models.Model):
+    """A school's own wording for a campaign kind in one language. Saving makes a new version
+    (the highest is used); nothing is overwritten, so the outbox can say which text went."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="message_templates")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    language = models.CharField(max_length=10)
+    version = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["school", "kind", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "language", "version"], name="one_template_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.language} v{self.version}"
 
 
 class Message(models.Model):
@@ -53,6 +135,9 @@ class Message(models.Model):
         Family, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="messages")
+    campaign = models.ForeignKey(
+        "Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     template_key = models.CharField(max_length=80)
     template_version = models.PositiveSmallIntegerField()
@@ -65,6 +150,8 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sending_since = models.DateTimeField(null=True, blank=True)
+    # The batch claim that won the row (send_due_messages claims many rows in one UPDATE).
+    claim = models.CharField(max_length=32, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     reason_key = models.CharField(
@@ -85,6 +172,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_due"),
             models.Index(fields=["school", "created_at"], name="message_school_created"),
+            # Delivery receipts name the provider's id.
+            models.Index(fields=["provider_id"], name="message_provider_id"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from string import Formatter
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -139,8 +141,330 @@ def join_names(names: list[str], conjunction: str = "and") -> str:
     return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
-def first_day_due(now: datetime, register_closes: datetime) -> bool:
-    """Queue first-day texts from `FIRST_DAY_DELAY_MINUTES` after the register closes, for a
-    while (re-runs are harmless: each family's message has a dedupe key)."""
-    starts = register_closes + timedelta(minutes=FIRST_DAY_DELAY_MINUTES)
+def first_day_due(
+    now: datetime, register_closes: datetime, delay_minutes: int = FIRST_DAY_DELAY_MINUTES
+) -> bool:
+    """Queue first-day texts from `delay_minutes` (policy `comms.first_day_delay_minutes`)
+    after the register closes, for a while (re-runs are harmless: dedupe keys)."""
+    starts = register_closes + timedelta(minutes=delay_minutes)
     return starts <= now < starts + FIRST_DAY_WINDOW
+
+
+# --- delivery receipts -----------------------------------------------------------------------
+
+# GOV.UK Notify's final statuses (its callback's `status`). Notify does not retry a
+# temporary failure (phone off for 72 hours, inbox full) and we do not either: a text about
+# Monday's absence is no use on Thursday. Other statuses ("sending", "pending") are not final.
+RECEIPT_OUTCOMES = {
+    "delivered": "delivered",
+    "permanent-failure": "failed_permanent",
+    "temporary-failure": "failed_permanent",
+    "technical-failure": "failed_permanent",
+}
+RECEIPT_DETAILS = {
+    "delivered": "delivered to the phone or inbox",
+    "permanent-failure": "the provider could not deliver it: the number or address is not in use",
+    "temporary-failure": "the provider gave up: phone off or inbox full for too long",
+    "technical-failure": "the provider had a technical failure and did not send it",
+}
+
+
+def receipt_outcome(provider_status: str) -> str | None:
+    """The message status a provider's final receipt means, or None (not final: ignore)."""
+    return RECEIPT_OUTCOMES.get(provider_status.strip().lower())
+
+
+# --- a send that was claimed and never finished ----------------------------------------------
+
+
+def recovery(found_at_provider: bool | None) -> str:
+    """What to do with a message stuck in 'sending' once the provider has been asked about
+    our reference (the message id, sent with every message).
+
+    found → it went: record it as sent. Not found → it never left: queue it again (after
+    `STUCK_AFTER` no request can still be on its way). The provider cannot tell (no lookup,
+    or the lookup failed) → a person checks: a second text is worse than a late one.
+    """
+    if found_at_provider is None:
+        return "needs_check"
+    return "sent" if found_at_provider else "queued"
+
+
+# --- the office's follow-up of first-day absence (seeds 002, 003, 004) ----------------------
+
+
+@dataclass(frozen=True)
+class FollowUpFacts:
+    """One absent pupil's morning so far, as plain values."""
+
+    text_status: str  # the first-day message's status, or "" when none was queued
+    texted_at: datetime | None  # when it was sent
+    contact_logged: bool  # a call, visit or reason was logged today
+    spoke_or_seen: bool  # ... and someone spoke to the family or saw the child
+    home_visit: str | None  # registers.office.home_visit_due's reason, or None
+    has_contact: bool  # someone with a phone number to call
+
+
+@dataclass(frozen=True)
+class FollowUpStep:
+    key: str  # "visit", "call", "wait", "done"
+    text: str
+
+
+def follow_up_step(facts: FollowUpFacts, now: datetime, call_after_minutes: int) -> FollowUpStep:
+    """The office's next step for one pupil absent with no reason (N).
+
+    A home visit due (day 2 or 3 of unexplained absence, or day 1 for a priority pupil) comes
+    first unless the child has been seen. Otherwise: phone when no text could go (no usable
+    contact, or it failed), or when the text has had no reply for `call_after_minutes`
+    (policy `comms.call_after_minutes`); wait while it is queued or recent.
+    """
+    if facts.home_visit and not facts.spoke_or_seen:
+        return FollowUpStep("visit", facts.home_visit)
+    if facts.spoke_or_seen:
+        return FollowUpStep("done", "Spoken to or seen: record the reason")
+    failed = facts.text_status in ("failed_permanent", "cancelled", "needs_check")
+    if not facts.text_status or failed:
+        why = "no text could be sent" if not facts.text_status else "the text did not go"
+        if not facts.has_contact:
+            return FollowUpStep("visit", f"No contact to phone and {why}: home visit")
+        return FollowUpStep("call", f"Phone now: {why}")
+    if facts.texted_at is None:
+        return FollowUpStep("wait", "Text waiting to go")
+    waited = now - facts.texted_at
+    if waited >= timedelta(minutes=call_after_minutes):
+        minutes = int(waited.total_seconds() // 60)
+        if facts.contact_logged:
+            return FollowUpStep(
+                "call", f"Phone again: no reason yet {minutes} minutes after the text"
+            )
+        return FollowUpStep("call", f"Phone now: no reply {minutes} minutes after the text")
+    return FollowUpStep(
+        "wait", f"Texted at {facts.texted_at.astimezone(LONDON):%H:%M}: waiting for a reply"
+    )
+
+
+# --- templates: per kind and language, placeholders checked when saved ----------------------
+
+# {placeholder: what it holds}, per campaign kind; every template of the kind must use the
+# required ones and may use no others.
+TEMPLATE_FIELDS: dict[str, dict[str, str]] = {
+    "weekly_update": {
+        "school": "the school's name",
+        "children": "each child's first name and attendance this year, e.g. Amy 96.5%",
+        "week": "the week reported, e.g. w/c 16 November",
+    },
+    "halfterm_update": {
+        "school": "the school's name",
+        "children": "each child's first name and attendance for the half-term",
+        "half_term": "the half-term's name, e.g. Autumn 1",
+    },
+    "halfterm_low": {
+        "school": "the school's name",
+        "children": "each child's first name and attendance for the half-term",
+        "half_term": "the half-term's name",
+        "line": "the policy's line, e.g. 90%",
+    },
+    "halfterm_improvement": {
+        "school": "the school's name",
+        "names": "the children's first names, e.g. Amy and Ben",
+        "half_term": "the half-term's name",
+    },
+}
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "weekly_update": ("school", "children"),
+    "halfterm_update": ("school", "children"),
+    "halfterm_low": ("school", "children"),
+    "halfterm_improvement": ("school", "names"),
+}
+MAX_TEMPLATE_CHARS = 612  # four text-message parts, leaving room for the names filled in
+TEMPLATE_LANGUAGES = {"en": "English", "pl": "Polish"}
+DEFAULT_TEMPLATES: dict[tuple[str, str], str] = {
+    ("weekly_update", "en"): (
+        "{school}: attendance this school year, {week}: {children}. Every day counts: "
+        "thank you for your support. Any worries? Please talk to us."
+    ),
+    ("weekly_update", "pl"): (
+        "{school}: frekwencja w tym roku szkolnym, {week}: {children}. Liczy się każdy dzień: "
+        "dziękujemy za wsparcie. W razie trudności prosimy o kontakt."
+    ),
+    ("halfterm_update", "en"): (
+        "{school}: attendance for {half_term}: {children}. Thank you for your support. "
+        "Any worries? Please talk to us."
+    ),
+    ("halfterm_update", "pl"): (
+        "{school}: frekwencja w okresie {half_term}: {children}. Dziękujemy za wsparcie. "
+        "W razie trudności prosimy o kontakt."
+    ),
+    ("halfterm_low", "en"): (
+        "{school}: attendance for {half_term}: {children}, which is {line} or below. "
+        "We would like to help: please contact the school office so we can talk about support."
+    ),
+    ("halfterm_low", "pl"): (
+        "{school}: frekwencja w okresie {half_term}: {children}, czyli {line} lub mniej. "
+        "Chcemy pomóc: prosimy o kontakt z sekretariatem, aby porozmawiać o wsparciu."
+    ),
+    ("halfterm_improvement", "en"): (
+        "{school}: well done! {names}'s attendance went up a lot in {half_term}. "
+        "Thank you for all your hard work."
+    ),
+    ("halfterm_improvement", "pl"): (
+        "{school}: gratulacje! Frekwencja ({names}) bardzo wzrosła w okresie {half_term}. "
+        "Dziękujemy za Państwa wysiłek."
+    ),
+}
+
+
+def template_problems(kind: str, text: str) -> list[str]:
+    """What is wrong with a template's text, in words for the person saving it ([] if fine)."""
+    if kind not in TEMPLATE_FIELDS:
+        return [f"there are no templates for {kind!r}"]
+    allowed = TEMPLATE_FIELDS[kind]
+    problems: list[str] = []
+    if not text.strip():
+        return ["enter the message text"]
+    if len(text) > MAX_TEMPLATE_CHARS:
+        problems.append(f"the text must be {MAX_TEMPLATE_CHARS} characters or fewer")
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        return [*problems, "a { or } has no partner: write placeholders as {name}"]
+    used = set()
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in allowed:
+            problems.append(f"{{{name}}} is not a placeholder: use {_field_list(allowed)}")
+        elif spec or conversion:
+            problems.append(f"write {{{name}}} with nothing after the name")
+        used.add(name)
+    missing = [f"{{{name}}}" for name in REQUIRED_FIELDS[kind] if name not in used]
+    if missing:
+        problems.append(f"the text must include {' and '.join(missing)}")
+    return problems
+
+
+def _field_list(allowed) -> str:
+    return ", ".join(f"{{{name}}}" for name in allowed)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """A checked template with its placeholders filled (values are never re-parsed)."""
+    return text.format_map(values)
+
+
+# --- campaigns: when they are due and who they go to -----------------------------------------
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # unique per campaign kind: "2026-W47", "Autumn 1 2026-10-23"
+    label: str
+    first: date
+    last: date
+
+
+def weekly_period(today: date, weekday: str, school_days: Iterable[date]) -> Period | None:
+    """The week a weekly campaign reports, if it is due: on `weekday` or later in that week,
+    in a week with school days up to yesterday. Figures run to the last school day before
+    today (today's registers are not finished)."""
+    if today.weekday() < WEEKDAYS.index(weekday) or today.weekday() > 4:
+        return None
+    monday = today - timedelta(days=today.weekday())
+    days = [d for d in school_days if monday <= d < today]
+    if not days:
+        return None
+    year, week, _ = today.isocalendar()
+    return Period(f"{year}-W{week:02d}", f"w/c {monday.day} {monday:%B}", days[0], days[-1])
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    start: date
+    end: date
+
+
+HALF_TERM_CATCH_UP = timedelta(days=14)
+
+
+def ended_half_term(today: date, terms: Iterable[Term]) -> tuple[Term, Term | None] | None:
+    """The half-term that ended most recently (and the one before it), while its campaign is
+    due: from the day after it ends for two weeks (a missed day is caught up)."""
+    ordered = sorted(terms, key=lambda t: t.start)
+    for i in range(len(ordered) - 1, -1, -1):
+        term = ordered[i]
+        if term.end < today:
+            if today - term.end > HALF_TERM_CATCH_UP:
+                return None
+            return term, ordered[i - 1] if i > 0 else None
+    return None
+
+
+def half_term_period(term: Term) -> Period:
+    return Period(f"{term.name} {term.end.isoformat()}", term.name, term.start, term.end)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One pupil's attendance for the campaign, as plain session counts."""
+
+    pupil_id: int
+    attended: int
+    possible: int
+    before_attended: int = 0  # the half-term before (improvement only)
+    before_possible: int = 0
+
+
+def at_or_below(s: Standing, line: Decimal) -> bool:
+    """attended / possible <= line %, compared on integers (never a rounded %)."""
+    return s.possible > 0 and Decimal(s.attended) * 100 <= line * s.possible
+
+
+def improved_by(s: Standing, points: Decimal) -> bool:
+    """This period's % at least `points` above the one before, compared exactly."""
+    if not (s.possible and s.before_possible):
+        return False
+    now = Decimal(s.attended * 100) * s.before_possible
+    before = Decimal(s.before_attended * 100) * s.possible
+    return now - before >= points * s.possible * s.before_possible
+
+
+def audience(
+    kind: str,
+    standings: Iterable[Standing],
+    *,
+    line: Decimal = Decimal(90),
+    points: Decimal = Decimal(5),
+    min_possible: int = 0,
+) -> list[Standing]:
+    """The pupils a campaign names: every pupil with sessions (updates), those at or below
+    the line, or those who improved by the points (both half-terms long enough to judge)."""
+    chosen = []
+    for s in standings:
+        if s.possible == 0:
+            continue
+        if kind in ("weekly_update", "halfterm_update"):
+            chosen.append(s)
+        elif kind == "halfterm_low":
+            if s.possible >= min_possible and at_or_below(s, line):
+                chosen.append(s)
+        elif kind == "halfterm_improvement":
+            long_enough = min(s.possible, s.before_possible) >= min_possible
+            if long_enough and improved_by(s, points):
+                chosen.append(s)
+        else:
+            raise ValueError(f"unknown campaign kind {kind!r}")
+    return chosen
+
+
+def pct_text(attended: int, possible: int) -> str:
+    """'96.5%': for reading only (thresholds compare integers)."""
+    value = (Decimal(attended) * 100 / possible).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def campaign_dedupe_key(campaign_id: int, family: str) -> str:
+    return f"campaign:{campaign_id}:{family}"

@@ -28,8 +28,9 @@ def queue_first_day(school_id: int, day: str, session: str) -> int:
     return len(result.queued)
 
 
-# Every five minutes through the morning; each school is picked up from ten minutes after its
-# morning register closes (dedupe keys make the repeats harmless).
+# Every five minutes through the morning; each school is picked up from its policy's
+# `comms.first_day_delay_minutes` after its morning register closes (dedupe keys make the
+# repeats harmless).
 @cron("*/5 8-11 * * Mon-Fri")
 @task
 def first_day_contact() -> int:
@@ -39,8 +40,23 @@ def first_day_contact() -> int:
     for school in School.objects.all():
         if not school.calendar().is_school_session(today, Session.AM):
             continue
-        if not rules.first_day_due(now, times_for(school).closes(today, Session.AM)):
+        closes = times_for(school).closes(today, Session.AM)
+        delay = actions.comms_policy(school).first_day_delay_minutes
+        if not rules.first_day_due(now, closes, delay):
             continue
         queue_first_day.enqueue(school.pk, today.isoformat(), Session.AM.value)
         enqueued += 1
     return enqueued
+
+
+@cron("0 7 * * Mon-Fri")
+@task
+def schedule_campaigns() -> int:
+    """Each morning: prepare the policy's campaigns that are due (once per period); they wait
+    on /outbox/campaigns/ for approval unless the policy auto-approves them."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    made = 0
+    for school in School.objects.all():
+        made += len(actions.schedule_campaigns(school=school, today=today, now=now))
+    return made

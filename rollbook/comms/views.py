@@ -1,20 +1,84 @@
-"""The office's Outbox: every message to families, newest first, filtered by status and kind."""
+"""The office's Outbox (/outbox/): messages, cancelling, campaigns, templates; and the
+GOV.UK Notify delivery-receipt callback.
+
+Objects are named in form data or the query string (never another school's: `_message` and
+`_campaign` answer 404 for those). Every form works without JavaScript; the campaign's
+progress is also polled by htmx while its messages are going out.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import hmac
+import json
 
-from rollbook.comms.models import Kind, Message, Status
+from django import forms
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rollbook.comms import actions, campaigns, rules
+from rollbook.comms.models import (
+    CAMPAIGN_KINDS,
+    CANCELLABLE,
+    Campaign,
+    CampaignStatus,
+    Kind,
+    Message,
+    Status,
+)
 from rollbook.core.access import require_office
 
 PAGE_SIZE = 200
+PREVIEW_SIZE = 50
+
+
+def _now():
+    return timezone.now()
+
+
+def _message(school, message_id) -> Message:
+    message = Message.objects.filter(school=school, pk=message_id).first()
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def _campaign(school, campaign_id) -> Campaign:
+    campaign = Campaign.objects.filter(school=school, pk=campaign_id).select_related("school")
+    found = campaign.first()
+    if found is None:
+        raise Http404("No such campaign.")
+    return found
+
+
+class CancelForm(forms.Form):
+    message = forms.IntegerField(
+        error_messages={"required": "Choose a message to cancel", "invalid": "Choose a message"}
+    )
+    reason = forms.CharField(
+        max_length=500,
+        strip=True,
+        error_messages={"required": "Say why the message is cancelled"},
+    )
+
+
+# --- the outbox ------------------------------------------------------------------------------
 
 
 @require_GET
 def outbox(request):
     school = require_office(request.user)
+    return _outbox(request, school)
+
+
+def _outbox(request, school, form: CancelForm | None = None):
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
     status = status if status in Status.values else ""
@@ -33,5 +97,213 @@ def outbox(request):
         "kinds": Kind.choices,
         "status": status,
         "kind": kind,
+        "cancellable": CANCELLABLE,
+        "form": form,
     }
     return render(request, "comms/outbox.html", context)
+
+
+@require_POST
+def cancel(request):
+    """Cancel one queued or held message, with a reason (audited)."""
+    school = require_office(request.user)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        if "message" in form.errors:  # each row's form names its message: not from our page
+            return HttpResponseBadRequest("Choose a message to cancel.")
+        return _outbox(request, school, form)
+    message = _message(school, form.cleaned_data["message"])
+    try:
+        actions.cancel_message(
+            actor=request.user, message=message, reason=form.cleaned_data["reason"], now=_now()
+        )
+    except actions.CommsError as e:
+        form.add_error(None, str(e)[:1].upper() + str(e)[1:])
+        return _outbox(request, school, form)
+    flash.success(request, f"Message to {message.contact} cancelled")
+    return redirect(reverse("comms:outbox"))
+
+
+# --- delivery receipts -----------------------------------------------------------------------
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def notify_receipt(request):
+    """GOV.UK Notify's delivery-receipt callback: `Authorization: Bearer <token>`, where the
+    token is `settings.NOTIFY_CALLBACK_TOKEN` (set in Notify's API integration page). No
+    token configured: every call is refused. Always 2xx once authenticated, so Notify does
+    not retry receipts we cannot use."""
+    expected = getattr(settings, "NOTIFY_CALLBACK_TOKEN", "")
+    given = request.headers.get("Authorization", "")
+    if not expected or not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+        return JsonResponse({"error": "a bearer token is required"}, status=401)
+    try:
+        body = json.loads(request.body)
+        provider_id, status = str(body.get("id", "")), str(body["status"])
+        reference = str(body.get("reference") or "")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"error": "expected JSON with id, reference and status"}, status=400)
+    outcome = actions.record_receipt(
+        provider_id=provider_id, reference=reference, provider_status=status, now=_now()
+    )
+    return JsonResponse({"outcome": outcome})
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+class DecideForm(forms.Form):
+    campaign = forms.IntegerField(error_messages={"required": "Choose a campaign"})
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("cancel", "Cancel")],
+        error_messages={"required": "Choose approve or cancel"},
+    )
+    reason = forms.CharField(max_length=500, required=False, strip=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "cancel" and not data.get("reason"):
+            self.add_error("reason", "Say why the campaign is cancelled")
+        return data
+
+
+@require_GET
+def campaign_list(request):
+    """Every campaign, newest first; `?campaign=<id>` shows one with its audience, a preview
+    of each family's message and (once approved) progress. htmx asks for the progress alone."""
+    school = require_office(request.user)
+    chosen = request.GET.get("campaign", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404("No such campaign.")
+        campaign = _campaign(school, int(chosen))
+        if request.htmx:
+            return render(request, "comms/campaign.html#progress", _progress(campaign))
+        return _campaign_page(request, campaign)
+    rows = Campaign.objects.filter(school=school).annotate(n=Count("messages"))
+    return render(
+        request, "comms/campaigns.html", {"campaigns": rows, "configured": _configured(school)}
+    )
+
+
+def _configured(school):
+    return [
+        (Kind(c.kind).label, c)
+        for c in actions.comms_policy(school).campaigns
+        if c.kind in CAMPAIGN_KINDS
+    ]
+
+
+def _progress(campaign: Campaign) -> dict:
+    counts = campaigns.progress(campaign)
+    labels = dict(Status.choices)
+    going = counts.get(Status.QUEUED, 0) + counts.get(Status.SENDING, 0)
+    going += counts.get(Status.FAILED_TRANSIENT, 0)
+    return {
+        "campaign": campaign,
+        "counts": [(labels[s], n) for s, n in sorted(counts.items())],
+        "total": sum(counts.values()),
+        "going": going,
+    }
+
+
+def _campaign_page(request, campaign: Campaign, form: DecideForm | None = None):
+    preview = campaigns.preview(campaign) if campaign.status != CampaignStatus.CANCELLED else None
+    context = {
+        "campaign": campaign,
+        "preview": preview,
+        "drafts": preview.sendable[:PREVIEW_SIZE] if preview else (),
+        "form": form,
+        "waiting": campaign.status == CampaignStatus.AWAITING_APPROVAL,
+        **_progress(campaign),
+    }
+    return render(request, "comms/campaign.html", context)
+
+
+@require_POST
+def campaign_decide(request):
+    """Approve (queue the previewed messages) or cancel (with a reason) one campaign."""
+    school = require_office(request.user)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        if "campaign" in form.errors:  # the page's forms always name the campaign
+            return HttpResponseBadRequest("Choose a campaign.")
+        return _campaign_page(request, _campaign(school, form.cleaned_data["campaign"]), form)
+    campaign = _campaign(school, form.cleaned_data["campaign"])
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            queued = actions.approve_campaign(campaign=campaign, now=_now(), actor=request.user)
+            flash.success(request, f"Approved: {len(queued)} messages queued")
+        else:
+            stopped = actions.cancel_campaign(
+                campaign=campaign,
+                reason=form.cleaned_data["reason"],
+                now=_now(),
+                actor=request.user,
+            )
+            flash.success(request, f"Campaign cancelled: {stopped} messages stopped")
+    except actions.CommsError as e:
+        form.add_error(None, str(e)[:1].upper() + str(e)[1:])
+        return _campaign_page(request, campaign, form)
+    return redirect(f"{reverse('comms:campaigns')}?campaign={campaign.pk}")
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+class TemplateForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in CAMPAIGN_KINDS])
+    language = forms.ChoiceField(choices=list(rules.TEMPLATE_LANGUAGES.items()))
+    body = forms.CharField(
+        widget=forms.Textarea, strip=True, error_messages={"required": "Enter the message text"}
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("body"):
+            for problem in rules.template_problems(data["kind"], data["body"]):
+                self.add_error("body", problem[:1].upper() + problem[1:])
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    """Each campaign kind's wording in English and Polish (the school's latest version, or
+    Rollbook's); saving checks the placeholders and keeps every earlier version."""
+    school = require_office(request.user)
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.save_template(
+                school=school,
+                kind=data["kind"],
+                language=data["language"],
+                body=data["body"],
+                now=_now(),
+                actor=request.user,
+            )
+        except actions.CommsError as e:  # pragma: no cover - the form checks the same rules
+            form.add_error("body", str(e))
+        else:
+            flash.success(
+                request,
+                f"Saved version {saved.version} of {Kind(saved.kind).label} "
+                f"({rules.TEMPLATE_LANGUAGES[saved.language]})",
+            )
+            return redirect(reverse("comms:templates"))
+    rows = [
+        (
+            kind,
+            [
+                (code, name, campaigns.template_for(school, kind.value, code))
+                for code, name in rules.TEMPLATE_LANGUAGES.items()
+            ],
+            rules.TEMPLATE_FIELDS[kind.value],
+        )
+        for kind in CAMPAIGN_KINDS
+    ]
+    context = {"rows": rows, "form": form if request.method == "POST" else None}
+    return render(request, "comms/templates.html", context)

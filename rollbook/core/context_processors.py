@@ -13,9 +13,12 @@ NAVIGATION = (
     ("Bulk coding", "bulk:form", OFFICE_ROLES),
     ("Alerts", "policy:alerts", OFFICE_ROLES),
     ("Leave", "leave:list", OFFICE_ROLES),
+    ("Admissions", "admissions:register", OFFICE_ROLES),
     ("Cases", "casework:caseload", OFFICE_ROLES | {Role.DSL}),
     ("Reports", "group_report", AGGREGATE_ROLES),
     ("Rewards", "rewards:league", OFFICE_ROLES | {Role.TEACHER, Role.GOVERNOR}),
+    ("Audit log", "accounts:audit", frozenset({Role.HEAD, Role.ADMIN})),
+    ("Your account", "accounts:two_factor", None),  # two-factor sign-in and recovery codes
 )
 
 

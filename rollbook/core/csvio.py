@@ -67,6 +67,13 @@ def read_csv(
             LineError(line, "the file is not UTF-8 text (save it as 'CSV UTF-8' and try again)")
         )
         return result
+    # Checked after decoding, so a UTF-16 file is reported as not UTF-8 (its usual cause).
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # PostgreSQL cannot store NUL in text; it means a binary file was chosen
+        result.errors.append(
+            LineError(raw[:nul].count(b"\n") + 1, "the file contains a NUL byte: not a text file")
+        )
+        return result
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)

@@ -172,10 +172,29 @@ class StaffRole(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.school.name}"
 
 
+class AuditEventIsAppendOnly(RuntimeError):
+    """Raised by any attempt to change or delete an audit row through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses bulk changes: `update()` and `delete()` (and so `bulk_update()`) raise."""
+
+    def update(self, **kwargs):
+        raise AuditEventIsAppendOnly("audit rows are never updated")
+
+    def delete(self):
+        raise AuditEventIsAppendOnly("audit rows are never deleted")
+
+    def _raw_delete(self, using):
+        raise AuditEventIsAppendOnly("audit rows are never deleted")
+
+
 class AuditEvent(models.Model):
     """A business event (register submitted, marks imported, school created): who, what, when, why.
 
-    Append-only: actions create rows and nothing updates or deletes them.
+    Append-only at the application level: `save()` only inserts (a loaded row cannot be saved
+    again), and `delete()` and the queryset's `update()` / `delete()` raise. Raw SQL and the
+    database itself are outside this guard; the PROTECT foreign keys stop cascades.
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -195,8 +214,19 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, **kwargs) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditEventIsAppendOnly("audit rows are never updated")
+        # An INSERT even when a pk is set: Django would otherwise UPDATE a row with that pk.
+        super().save(**{**kwargs, "force_insert": True})
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventIsAppendOnly("audit rows are never deleted")

@@ -13,7 +13,7 @@ from rollbook.core.audit import user_or_none
 from rollbook.core.calendar import Session, academic_year_of
 from rollbook.core.models import School
 from rollbook.leave import rules
-from rollbook.leave.models import Decision, LeaveRequest, PartTimeTimetable, Reason
+from rollbook.leave.models import Decision, LeaveRequest, PartTimeTimetable, Reason, Via
 from rollbook.policy.kinds import ActionKind
 from rollbook.policy.models import Alert, PolicyAction
 from rollbook.policy.monitoring import active_policy
@@ -99,8 +99,15 @@ def create_leave_request(
     reason: str,
     reason_text: str,
     evidence: str = "",
+    evidence_file=None,
+    evidence_type: str = "",
+    submitted_via: str = Via.OFFICE,
 ) -> LeaveRequest:
-    """Record a written request. A retrospective one is refused at once if the policy says so."""
+    """Record a written request. A retrospective one is refused at once if the policy says so.
+
+    From the parent portal, `evidence_file` is the parent's upload, already checked by the
+    portal (type sniffed from its bytes, size-limited) and named "<random>.<ext>".
+    """
     pupils = list(pupils)
     if not pupils:
         raise LeaveError("choose at least one pupil")
@@ -113,7 +120,7 @@ def create_leave_request(
     _check_requester(requested_by, pupils)
     policy, _ = active_policy(school)
     retrospective = rules.is_retrospective(requested_on, first_date)
-    leave = LeaveRequest.objects.create(
+    leave = LeaveRequest(
         school=school,
         requested_by=requested_by,
         requested_on=requested_on,
@@ -124,9 +131,14 @@ def create_leave_request(
         reason=reason,
         reason_text=reason_text,
         evidence=evidence,
+        evidence_type=evidence_type if evidence_file is not None else "",
+        submitted_via=submitted_via,
         retrospective=retrospective,
         created_by=user_or_none(actor),
     )
+    if evidence_file is not None:
+        leave.evidence_file.save(evidence_file.name, evidence_file, save=False)
+    leave.save()
     leave.pupils.set(pupils)
     audit.record(
         "leave.requested",
@@ -139,6 +151,7 @@ def create_leave_request(
         last_date=last_date.isoformat(),
         reason_category=reason,
         retrospective=retrospective,
+        via=submitted_via,
     )
     if retrospective and policy.leave.retrospective_requests_refused:
         leave.decision = Decision.REFUSED

@@ -22,6 +22,16 @@ class Reason(models.TextChoices):
     HOLIDAY = "holiday", "Holiday"
 
 
+class Via(models.TextChoices):
+    OFFICE = "office", "Entered by the office"
+    PORTAL = "portal", "Parent portal"
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A random name under a private prefix ("<uuid>.<ext>", set from the sniffed type)."""
+    return f"evidence/leave-requests/{filename}"
+
+
 class Decision(models.TextChoices):
     PENDING = "pending", "Waiting for a decision"
     GRANTED = "granted", "Granted"
@@ -52,6 +62,10 @@ class LeaveRequest(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     reason_text = models.TextField(help_text="Why the leave has to be in term time")
     evidence = models.TextField(blank=True, help_text="Supporting evidence seen or attached")
+    # A parent's upload from the portal (type sniffed from its first bytes, size-limited).
+    evidence_file = models.FileField(upload_to=evidence_path, blank=True, max_length=200)
+    evidence_type = models.CharField(max_length=40, blank=True)
+    submitted_via = models.CharField(max_length=10, choices=Via.choices, default=Via.OFFICE)
     retrospective = models.BooleanField(
         default=False, help_text="Made after the first day of the leave"
     )

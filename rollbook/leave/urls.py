@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:leave_id>/decide/", views.request_decide, name="decide"),
     path("<int:leave_id>/taken/", views.request_taken, name="taken"),
     path("<int:leave_id>/letter.pdf", views.request_letter, name="letter"),
+    path("<int:leave_id>/evidence/", views.request_evidence, name="evidence"),
     path("part-time/", views.part_time_list, name="part_time_list"),
     path("part-time/new/", views.part_time_new, name="part_time_new"),
 ]

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -228,6 +228,23 @@ def request_letter(request, leave_id: int):
         return redirect("leave:detail", leave_id=leave.pk)
     response = HttpResponse(letter_pdf(letter_for(leave)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="leave-decision-{leave.pk}.pdf"'
+    return response
+
+
+@require_GET
+def request_evidence(request, leave_id: int):
+    """A parent's upload from the portal, as a download only (it came from outside)."""
+    leave = get_leave_for_office(request.user, leave_id)
+    if not leave.evidence_file:
+        raise Http404("No file was uploaded with this request.")
+    extension = leave.evidence_file.name.rsplit(".", 1)[-1]
+    with leave.evidence_file.open("rb") as file:
+        response = HttpResponse(
+            file.read(), content_type=leave.evidence_type or "application/octet-stream"
+        )
+    name = f"leave-request-{leave.pk}-evidence.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

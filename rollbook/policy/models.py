@@ -72,6 +72,11 @@ KIND_LABELS = {
     "part_time_timetable": "Part-time timetable review",
     "part_time_overrun": "Part-time timetable past its end date",
     "part_time_unreviewed": "Part-time timetable not reviewed",
+    "la_new_pupil_notice": "Tell the LA about a new pupil",
+    "la_deletion_notice": "Tell the LA about a deletion",
+    "failure_to_return": "Not back after leave of absence",
+    "deletion_ground_h": "Deletion ground H (not back after leave)",
+    "cme_place_not_taken_up": "Place not taken up (children missing education)",
 }
 
 

@@ -70,7 +70,21 @@ class Statutory:
     continuous_unauthorised_days: int = Field(10, ge=1)
     cme_unexplained_days: int | None = Field(None, ge=1)  # 002: 5
     deletion_ground_i_days: int = Field(20, ge=1)
+    deletion_ground_h_days: int = Field(10, ge=1)  # not back within 10 school days after leave
+    # The LA is told of a new pupil within 5 days of admission; school or calendar days is
+    # unconfirmed in law (domain reference §7), so the policy says (S002-16).
+    la_new_pupil_notice_days: int = Field(5, ge=1)
+    la_new_pupil_notice_day_kind: Literal["school", "calendar"] = "school"
+    # CME checks for an admitted pupil not seen by the start date plus this many school days
+    # (S002-103). None: no such check.
+    cme_no_show_grace_days: int | None = Field(None, ge=0)
     sickness_return_days: int = Field(15, ge=1)
+    # Who signs off a request to the LA for a penalty notice (000: the Attendance Lead, S000-27).
+    # None: any office role may send it. The head teacher and an administrator always may.
+    pn_signoff_role: Role | None = None
+    # Who signs off a referral to the EWO / LA attendance team (000: the Attendance Lead,
+    # S000-28): anyone else's referral waits as a draft. None: no sign-off.
+    referral_signoff_role: Role | None = None
 
 
 @dataclass(config=STRICT, kw_only=True)
@@ -190,6 +204,40 @@ class Reports:
 
 
 @dataclass(config=STRICT, kw_only=True)
+class Caseload:
+    """A cap on the focus families one member of staff holds (003: AOs 5 each, AHTs 2)."""
+
+    key: Key
+    name: str
+    role: Role  # who may hold families on this caseload
+    max_families: int = Field(ge=1)  # a further family warns and needs a confirmed override
+    per: Literal["half_term", "term", "year"] = "half_term"
+
+
+@dataclass(config=STRICT, kw_only=True)
+class Campaign:
+    """A message to families on a schedule, prepared by rollbook/comms/campaigns.py."""
+
+    kind: Literal["weekly_update", "halfterm_update", "halfterm_low", "halfterm_improvement"]
+    weekday: Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] = "Friday"
+    at_or_below_pct: Pct = Decimal(90)  # halfterm_low: 90.0 is in, 90.1 out
+    improvement_points: Pct = Decimal(5)  # halfterm_improvement: points up on the half-term before
+    min_possible_sessions: int = Field(20, ge=0)  # judge nobody on a handful of sessions
+    auto_approve: bool = False  # queue without a person approving the preview
+
+
+@dataclass(config=STRICT, kw_only=True)
+class Comms:
+    """Messages to families (rollbook/comms): first-day contact, quiet hours, campaigns."""
+
+    first_day_delay_minutes: int = Field(10, ge=0, le=120)
+    call_after_minutes: int = Field(60, ge=0, le=360)  # no reply to the text: phone
+    quiet_starts: time = time(20, 0)
+    quiet_ends: time = time(8, 0)
+    campaigns: tuple[Campaign, ...] = ()
+
+
+@dataclass(config=STRICT, kw_only=True)
 class Policy:
     name: str
     version: int = Field(ge=1)
@@ -206,6 +254,8 @@ class Policy:
     rewards: tuple[Reward, ...] = ()
     reports: Reports = Reports()
     patterns: Patterns = Patterns()
+    comms: Comms = Comms()  # messages to families (rollbook/comms)
+    caseloads: tuple[Caseload, ...] = ()  # focus-family caps per role (casework)
     gaps: tuple[str, ...] = ()  # values the source leaves unstated, with the default chosen
 
     @field_validator("bands")
@@ -232,6 +282,14 @@ class Policy:
                     f"stage {stage.key!r}: after_stage {stage.trigger.after_stage!r} is not a stage"
                 )
         return self
+
+    @field_validator("caseloads")
+    @classmethod
+    def _caseload_keys_unique(cls, caseloads):
+        keys = [c.key for c in caseloads]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"caseload keys must be unique: {keys}")
+        return caseloads
 
     def stage(self, key: str) -> Stage:
         return next(s for s in self.stages if s.key == key)

@@ -140,9 +140,12 @@ def continuous_unauthorised_absence(
 
 
 def missing_education_concern(
-    marks, school_sessions, as_of, *, days: int = 5, codes: frozenset[str] = frozenset({"N"})
+    marks, school_sessions, as_of, *, days: int = 5, codes: frozenset[str] = frozenset({"N", "O"})
 ) -> Alert | None:
-    """Continuous unexplained absence (seed 002: 5 days → children-missing-education checks)."""
+    """Continuous absence with no reason given (seed 002: 5 days → children-missing-education
+    checks). N and O both count: N may stand for at most 5 school days before the office
+    records O, so counting N alone would restart the run on the day N becomes O. The same
+    rule as rollbook.admissions' CME check."""
     return _run_alert(
         "cme_concern", marks, school_sessions, as_of, days, codes, "unexplained absence"
     )

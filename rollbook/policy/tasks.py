@@ -6,8 +6,11 @@ from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
+from rollbook.admissions.actions import check_registration_duties
+from rollbook.casework.actions import open_cases_for_alerts
 from rollbook.core.models import School
 from rollbook.leave.actions import check_part_time_timetables
+from rollbook.letters.actions import generate_stage_letters
 from rollbook.policy.monitoring import run_monitoring
 
 
@@ -20,7 +23,12 @@ def monitor_school(school_id: int, as_of: str) -> int:
     timetables = check_part_time_timetables(
         school=school, as_of=day, actor_label="daily monitoring"
     )
-    return len(created) + len(timetables)
+    # After the monitoring transaction has committed: a case for each pupil a stage has reached,
+    # then each stage's letter drafted once on that case (both idempotent).
+    open_cases_for_alerts(school=school, as_of=day, actor_label="daily monitoring")
+    letters = generate_stage_letters(school=school, today=day, actor_label="daily monitoring")
+    check_registration_duties(school=school, as_of=day, actor_label="daily monitoring")
+    return len(created) + len(timetables) + len(letters)
 
 
 # After the afternoon register has closed (the latest default closes at 13:45).

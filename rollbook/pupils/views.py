@@ -26,6 +26,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rollbook.core import access, calendar
 from rollbook.core.models import Role, School
+from rollbook.privacy import rules as privacy_rules
 from rollbook.pupils.models import Pupil
 from rollbook.pupils.profile import SESSION_WORDS, pupil_profile
 from rollbook.pupils.rules import is_compulsory_school_age
@@ -155,6 +156,7 @@ def pupil_detail(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
         "profile": profile,
         "can_amend": bool(roles & access.OFFICE_ROLES),
         "previous": list(pupil.previous_attendance.all()),
+        "can_export_data": privacy_rules.may_export(roles),
     }
     return render(request, "pupils/pupil_detail.html", context)
 

@@ -16,7 +16,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 
-from rollbook.absences.models import ContactAttempt
+from rollbook.absences.models import ContactAttempt, ContactOutcome
+from rollbook.comms import rules as comms_rules
+from rollbook.comms.models import Kind as MessageKind
+from rollbook.comms.models import Message
 from rollbook.core.calendar import SESSIONS, SchoolCalendar, Session
 from rollbook.core.models import School
 from rollbook.pupils.models import Pupil, PupilContact
@@ -120,6 +123,17 @@ class AttemptRow:
     outcome: str
     contact: str
     note: str
+    reached: bool = False  # spoke to the family or saw the child
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """Today's first-day text about the pupil (comms outbox)."""
+
+    status: str
+    status_label: str
+    to: str
+    at: datetime | None  # when it was sent (None while it waits)
 
 
 @dataclass(frozen=True)
@@ -145,6 +159,8 @@ class AbsentPupil:
     attempts: tuple[AttemptRow, ...]
     run_days: int
     home_visit: str | None
+    text: TextRow | None = None
+    step: comms_rules.FollowUpStep | None = None  # what the office does next
 
     @property
     def priority(self) -> bool:
@@ -188,9 +204,16 @@ class OfficeToday:
     absent: tuple[AbsentPupil, ...] = ()
     home_visits: tuple[HomeVisitDue, ...] = ()
     lates: tuple[LateArrival, ...] = ()
+    call_after_minutes: int = 60  # policy comms.call_after_minutes
 
     def absent_pupil(self, pupil_id: int) -> AbsentPupil | None:
         return next((a for a in self.absent if a.pupil_id == pupil_id), None)
+
+    @property
+    def follow_ups(self) -> tuple[AbsentPupil, ...]:
+        """Who must be visited or phoned now (home visits first), from `comms.rules.follow_up_step`."""
+        due = [a for a in self.absent if a.step and a.step.key in ("visit", "call")]
+        return tuple(sorted(due, key=lambda a: (a.step.key != "visit", not a.priority, a.name)))
 
 
 def person(user) -> str:
@@ -208,10 +231,12 @@ def office_today(
     now: datetime,
     grace_minutes: int | None = None,
     times: taking.RegisterTimes | None = None,
+    call_after_minutes: int | None = None,
 ) -> OfficeToday:
     """The office's view of `now`'s school day (`now` aware; the day is taken in London).
 
-    Register times and the chase delay default to the school's own (from its policy)."""
+    Register times, the chase delay and the wait before phoning after a first-day text
+    (policy `comms.call_after_minutes`) default to the school's own."""
     grace_minutes = school.chase_after_minutes if grace_minutes is None else grace_minutes
     times = times or taking.times_for(school)
     today = now.astimezone(taking.LONDON).date()
@@ -228,7 +253,14 @@ def office_today(
     unexplained = [m for m in marks if m.code in UNEXPLAINED]
     pupils = {m.pupil_id: m.pupil for m in unexplained}
     runs = _runs(calendar, today, pupils)
-    absent = _absent_pupils(today, [m for m in unexplained if m.code == NO_REASON], runs)
+    absent, call_after_minutes = _absent_pupils(
+        school,
+        today,
+        [m for m in unexplained if m.code == NO_REASON],
+        runs,
+        now,
+        call_after_minutes,
+    )
     return OfficeToday(
         today=today,
         now=now,
@@ -237,6 +269,7 @@ def office_today(
         missing=_missing_registers(school, calendar, today, now, grace_minutes, times),
         absent=absent,
         home_visits=_home_visits(pupils, runs, {a.pupil_id for a in absent}),
+        call_after_minutes=call_after_minutes,
         lates=tuple(
             LateArrival(
                 m.pupil_id,
@@ -312,17 +345,30 @@ def _flags(pupil: Pupil) -> tuple[str, ...]:
 
 
 def _absent_pupils(
-    today: date, no_reason: list[Mark], runs: dict[int, int]
-) -> tuple[AbsentPupil, ...]:
+    school: School,
+    today: date,
+    no_reason: list[Mark],
+    runs: dict[int, int],
+    now: datetime,
+    call_after_minutes: int | None,
+) -> tuple[tuple[AbsentPupil, ...], int]:
     by_pupil: dict[int, list[Mark]] = defaultdict(list)
     for mark in no_reason:
         by_pupil[mark.pupil_id].append(mark)
     if not by_pupil:
-        return ()
+        return (), call_after_minutes or 0
     pupils = {pk: marks[0].pupil for pk, marks in by_pupil.items()}
     contacts = _contacts(pupils)
     siblings = _siblings(today, pupils)
     attempts = _attempts(today, pupils)
+    texts = _texts(today, pupils)
+    if call_after_minutes is None:
+        # Read the policy only when a text has gone (the wait counts from it).
+        call_after_minutes = 0
+        if any(t.at for t in texts.values()):
+            from rollbook.comms.actions import comms_policy  # comms reads the policy app
+
+            call_after_minutes = comms_policy(school).call_after_minutes
     cards = [
         AbsentPupil(
             pupil_id=pk,
@@ -335,10 +381,24 @@ def _absent_pupils(
             attempts=attempts.get(pk, ()),
             run_days=runs.get(pk, 0),
             home_visit=home_visit_due(runs.get(pk, 0), bool(_flags(pupil))),
+            text=texts.get(pk),
+            step=comms_rules.follow_up_step(
+                comms_rules.FollowUpFacts(
+                    text_status=texts[pk].status if pk in texts else "",
+                    texted_at=texts[pk].at if pk in texts else None,
+                    contact_logged=bool(attempts.get(pk)),
+                    spoke_or_seen=any(a.reached for a in attempts.get(pk, ())),
+                    home_visit=home_visit_due(runs.get(pk, 0), bool(_flags(pupil))),
+                    has_contact=any(c.phones for c in contacts.get(pk, ())),
+                ),
+                now,
+                call_after_minutes,
+            ),
         )
         for pk, pupil in pupils.items()
     ]
-    return tuple(sorted(cards, key=lambda c: (not c.priority, -c.run_days, c.name)))
+    cards.sort(key=lambda c: (not c.priority, -c.run_days, c.name))
+    return tuple(cards), call_after_minutes
 
 
 def _contacts(pupils: Mapping[int, Pupil]) -> dict[int, tuple[ContactRow, ...]]:
@@ -409,9 +469,39 @@ def _attempts(today: date, pupils: Mapping[int, Pupil]) -> dict[int, tuple[Attem
                 outcome=a.get_outcome_display(),
                 contact=str(a.contact) if a.contact else "",
                 note=a.note,
+                reached=a.outcome in REACHED,
             )
         )
     return {pk: tuple(rows) for pk, rows in found.items()}
+
+
+REACHED = (ContactOutcome.SPOKE_REASON, ContactOutcome.SPOKE_NO_REASON, ContactOutcome.CHILD_SEEN)
+
+
+def _texts(today: date, pupils: Mapping[int, Pupil]) -> dict[int, TextRow]:
+    """Each pupil's latest first-day text today (one query)."""
+    start = datetime.combine(today, datetime.min.time(), tzinfo=taking.LONDON)
+    rows = (
+        Message.objects.filter(
+            kind=MessageKind.FIRST_DAY_ABSENCE,
+            pupils__in=list(pupils),
+            created_at__gte=start,
+            created_at__lt=start + timedelta(days=1),
+        )
+        .order_by("created_at", "id")
+        .values_list(
+            "pupils",
+            "status",
+            "sent_at",
+            "contact__forename",
+            "contact__surname",
+        )
+    )
+    labels = dict(Message._meta.get_field("status").choices)
+    found: dict[int, TextRow] = {}
+    for pupil_id, status, sent_at, forename, surname in rows:
+        found[pupil_id] = TextRow(status, labels[status], f"{forename} {surname}".strip(), sent_at)
+    return found
 
 
 def _home_visits(

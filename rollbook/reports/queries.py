@@ -182,21 +182,30 @@ def periods(school: School, today: date) -> list[Period]:
 
 def pupil_figures(school: School, first: date, last: date) -> list[groups.PupilFigures]:
     """Every pupil on roll in the period with their DfE counts and group characteristics (2 queries)."""
+    return [figures for _, figures in pupil_figures_with_ids(school, first, last)]
+
+
+def pupil_figures_with_ids(
+    school: School, first: date, last: date
+) -> list[tuple[int, groups.PupilFigures]]:
     tallies = pupil_tallies(school, first, last)
     pupils = school.pupils.on_roll(first, last).select_related("registration_group")
     return [
-        groups.PupilFigures(
-            tally=tallies.get(p.pk, Tally()),
-            year_group=p.year_group,
-            class_name=p.registration_group.name if p.registration_group else "",
-            pupil_premium=p.pupil_premium,
-            fsm=p.fsm,
-            sen_status=p.sen_status,
-            eal=p.eal,
-            cla=p.cla,
-            cin=p.cin,
-            cp_plan=p.cp_plan,
-            gender=p.gender,
+        (
+            p.pk,
+            groups.PupilFigures(
+                tally=tallies.get(p.pk, Tally()),
+                year_group=p.year_group,
+                class_name=p.registration_group.name if p.registration_group else "",
+                pupil_premium=p.pupil_premium,
+                fsm=p.fsm,
+                sen_status=p.sen_status,
+                eal=p.eal,
+                cla=p.cla,
+                cin=p.cin,
+                cp_plan=p.cp_plan,
+                gender=p.gender,
+            ),
         )
         for p in pupils
     ]

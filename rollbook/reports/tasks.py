@@ -110,3 +110,28 @@ def weekly_reports() -> int:
         due.append(school)
         send_weekly_report.enqueue(school.pk, now.date().isoformat())
     return len(due)
+
+
+def _load_governors_report(build, today: date):
+    """The report a build was asked for: its period as of today, with the saved commentary."""
+    from rollbook.reports import governors, periods
+    from rollbook.reports.governors_queries import governors_report
+
+    period = periods.find(
+        periods.report_periods(build.school.calendar().terms, today),
+        build.period_key,
+        ("term", "year"),
+    )
+    return governors_report(
+        build.school, period, today, governors.Commentary(**(build.commentary or {}))
+    )
+
+
+@task
+def build_governors_report(build_id: int) -> bool:
+    """Build one queued governors' report PDF (the state lives in GovernorsReportBuild)."""
+    from rollbook.reports.actions import build_governors_pdf
+
+    return build_governors_pdf(
+        build_id=build_id, today=timezone.localdate(), load=_load_governors_report
+    )

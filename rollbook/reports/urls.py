@@ -1,9 +1,25 @@
 from django.urls import path
 
-from rollbook.reports import views, weekly_views
+from rollbook.reports import governors_views, review_views, views, weekly_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/groups/", views.group_report, name="group_report"),
     path("reports/weekly/", weekly_views.weekly_report_page, name="weekly_report"),
+    path("reports/governors/", governors_views.governors_report_page, name="governors_report"),
+    path(
+        "reports/governors/pdf/", governors_views.governors_pdf_status, name="governors_pdf_status"
+    ),
+    path(
+        "reports/governors/pdf/build/",
+        governors_views.governors_pdf_request,
+        name="governors_pdf_request",
+    ),
+    path(
+        "reports/governors/pdf/download/",
+        governors_views.governors_pdf_download,
+        name="governors_pdf_download",
+    ),
+    path("reports/review/", review_views.review_report, name="review_report"),
+    path("reports/census/", review_views.census_report, name="census_report"),
 ]

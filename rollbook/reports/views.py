@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from rollbook.core.access import require_aggregates, school_for
+from rollbook.portal.access import parent_account
 from rollbook.registers.rules import percent, summarise
-from rollbook.reports import queries
+from rollbook.reports import actions, exports, queries
 from rollbook.reports.groups import SUPPRESS_BELOW, breakdown, group_analysis
 from rollbook.reports.national import latest_full_year
 from rollbook.reports.queries import school_today
@@ -24,6 +23,8 @@ class HtmxHttpRequest(HttpRequest):
 def home(request: HtmxHttpRequest) -> HttpResponse:
     school = school_for(request.user)
     if school is None:
+        if parent_account(request.user) is not None:  # a parent who opened the staff site
+            return redirect("portal:home")
         return render(request, "reports/home.html", {"school": None})
     today = timezone.localdate()
     return render(
@@ -48,42 +49,37 @@ def group_report(request: HtmxHttpRequest) -> HttpResponse:
         "national": latest_full_year(),
         "suppressed_below": SUPPRESS_BELOW if suppress else None,
     }
-    if request.GET.get("format") == "csv":
-        return _group_report_csv(school, period, context)
+    fmt = request.GET.get("format")
+    if fmt in exports.FORMATS:
+        actions.record_export(
+            actor=request.user, school=school, report="groups", fmt=fmt, period=period.key
+        )
+        table = group_table(context["groups"], context["years"], context["classes"])
+        return exports.download(fmt, f"attendance-by-group-{school.urn}-{period.key}", [table])
     return render(request, "reports/group_report.html", context)
 
 
-def _group_report_csv(school, period, context) -> HttpResponse:
-    """The same tables as the page, suppression included, as one CSV."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="attendance-by-group-{school.urn}-{period.key}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "table",
-            "row",
-            "pupils",
-            "attendance_pct",
-            "overall_absence_pct",
-            "gap_points",
-            "pa_pct",
-            "sa_pct",
-        ]
-    )
-    for row in context["groups"]:
-        writer.writerow(["group", row.label, *_csv_figures(row.group, row.suppressed, row.gap)])
-    for table in ("years", "classes"):
-        for row in context[table]:
-            writer.writerow(
-                [
-                    table[:-1] if table == "years" else "class",
-                    row.label,
-                    *_csv_figures(row.summary, row.suppressed),
-                ]
-            )
-    return response
+GROUP_HEADER = (
+    "table",
+    "row",
+    "pupils",
+    "attendance_pct",
+    "overall_absence_pct",
+    "gap_points",
+    "pa_pct",
+    "sa_pct",
+)
+
+
+def group_table(group_rows, years, classes) -> exports.Table:
+    """The group, year and class tables as one table, suppression included (CSV and XLSX)."""
+    rows = [
+        ["group", row.label, *_csv_figures(row.group, row.suppressed, row.gap)]
+        for row in group_rows
+    ]
+    rows += [["year", row.label, *_csv_figures(row.summary, row.suppressed)] for row in years]
+    rows += [["class", row.label, *_csv_figures(row.summary, row.suppressed)] for row in classes]
+    return exports.Table("Attendance by group", GROUP_HEADER, rows)
 
 
 def _csv_figures(summary, suppressed: bool, gap=None) -> list:

@@ -52,6 +52,8 @@ class Procedures:
 
     actions_done: Mapping[str, int]  # policy actions marked done in the week, by kind
     contacts: Mapping[str, int]  # contact attempts logged in the week, by method
+    # Procedures the attendance officer ticked on the weekly tracker (seed 003), by label.
+    ticked: tuple[str, ...] = ()
 
 
 # --- output --------------------------------------------------------------------------------
@@ -105,6 +107,7 @@ class ProcedureRow:
     actions_done: int
     contacts: int
     detail: str  # "letter 1, call 2"
+    ticked: str = ""  # "Letter, Home visit": the weekly tracker's ticks
 
     @property
     def total(self) -> int:
@@ -318,6 +321,7 @@ def _procedures(
                 detail=", ".join(
                     f"{label.replace('_', ' ')} {n}" for label, n in sorted(counts.items())
                 ),
+                ticked=", ".join(found.ticked),
             )
         )
     rows.sort(key=lambda r: (r.total, -r.absence_rate, r.name))

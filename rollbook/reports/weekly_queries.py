@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from rollbook.absences.models import ContactAttempt
+from rollbook.casework.caseloads import procedures_done
+from rollbook.casework.rules import PROCEDURES
 from rollbook.core.calendar import academic_year_of
 from rollbook.core.models import School
 from rollbook.policy.models import KIND_LABELS, ActionStatus, Alert, PolicyAction
@@ -78,7 +80,8 @@ def weekly_report(
 
 
 def _procedures(school: School, week: weekly.Week) -> dict[int, weekly.Procedures]:
-    """Policy actions done and contact attempts logged in the week, per pupil and kind."""
+    """Policy actions done and contact attempts logged in the week, per pupil and kind, and
+    the procedures ticked on the casework tracker for the week."""
     zone = timezone.get_current_timezone()
     start = datetime.combine(week.monday, time.min, tzinfo=zone)
     end = datetime.combine(week.monday + timedelta(days=5), time.min, tzinfo=zone)
@@ -92,7 +95,12 @@ def _procedures(school: School, week: weekly.Week) -> dict[int, weekly.Procedure
     logged = ContactAttempt.objects.filter(pupil__school=school, at__gte=start, at__lt=end)
     for pupil_id, method in logged.values_list("pupil_id", "method"):
         contacts[pupil_id][method] += 1
+    ticks = procedures_done(school, week.monday)
     return {
-        pupil_id: weekly.Procedures(dict(actions[pupil_id]), dict(contacts[pupil_id]))
-        for pupil_id in actions.keys() | contacts.keys()
+        pupil_id: weekly.Procedures(
+            dict(actions[pupil_id]),
+            dict(contacts[pupil_id]),
+            tuple(label for key, label in PROCEDURES.items() if key in ticks.get(pupil_id, ())),
+        )
+        for pupil_id in actions.keys() | contacts.keys() | ticks.keys()
     }

@@ -4,14 +4,17 @@ Time is passed in (NOW); the sender uses the fake channel (settings COMMS_CHANNE
 """
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
 from rollbook.comms import actions
+from rollbook.comms.channels import SimulatedCrash
 from rollbook.comms.models import Message, MessageEvent, Status
 from rollbook.comms.tests.world import DAY, NOW
 from rollbook.core.models import AuditEvent
 from rollbook.core.tests.factories import aware
+from rollbook.policy.actions import adopt_policy
 from rollbook.pupils.actions import add_contact
 from rollbook.registers.actions import change_mark
 from rollbook.registers.models import Mark
@@ -260,19 +263,163 @@ def test_a_permanent_failure_is_not_retried(world, fake_channel):
     assert fake_channel.calls == 2
 
 
-def test_a_crash_between_claim_and_send_is_never_resent_but_handed_to_a_person(world, fake_channel):
+def test_a_crash_before_the_provider_got_it_is_sent_again_exactly_once(world, fake_channel):
     queue(world)
     mum = message_for(world.mum)
     actions.claim_message(mum.pk, now=NOW)  # ... and the worker dies here
 
     soon = actions.send_due_messages(now=NOW + timedelta(minutes=5))
     later = actions.send_due_messages(now=NOW + timedelta(minutes=16))
+    after = actions.send_due_messages(now=NOW + timedelta(minutes=17))
 
-    assert soon == {"sent": 1} and later == {"needs_check": 1}  # Dad's went at +5
+    assert soon == {"sent": 1}  # Dad's; Mum's is not touched while the claim is fresh
+    assert later == {"recovered_queued": 1, "sent": 1}  # the provider has no message 'mum.pk'
+    assert after == {}
+    assert sorted(o.recipient for o in fake_channel.sent) == ["07700900001", "07700900002"]
+    mum.refresh_from_db()
+    assert (mum.status, mum.attempts) == (Status.SENT, 2)
+    assert (
+        "recovered: the provider has no message"
+        in mum.events.get(new_status="queued", old_status="sending").detail
+    )
+
+
+def test_a_crash_after_the_provider_accepted_it_is_recorded_as_sent_not_resent(world, fake_channel):
+    queue(world)
+    mum = message_for(world.mum)
+    fake_channel.crash_next()
+    with pytest.raises(SimulatedCrash):
+        actions.send_message(message_id=mum.pk, now=NOW)
+
+    later = actions.send_due_messages(now=NOW + timedelta(minutes=16))
+
+    assert later == {"recovered_sent": 1, "sent": 1}  # Mum's recovered, Dad's sent
+    assert [o.recipient for o in fake_channel.sent].count("07700900001") == 1
+    mum.refresh_from_db()
+    assert (mum.status, mum.provider_id, mum.attempts) == (Status.SENT, "fake-1", 1)
+    sent = AuditEvent.objects.filter(kind="message.sent", object_id=str(mum.pk))
+    assert {e.data["recovered"] for e in sent} == {True}
+
+
+def test_a_crash_the_provider_cannot_answer_for_is_handed_to_a_person(world, fake_channel):
+    queue(world)
+    mum = message_for(world.mum)
+    actions.claim_message(mum.pk, now=NOW)
+    fake_channel.can_look_up = False  # e.g. SMTP, or Notify unreachable
+
+    later = actions.send_due_messages(now=NOW + timedelta(minutes=16))
+    again = actions.send_due_messages(now=NOW + timedelta(minutes=30))
+
+    assert later == {"needs_check": 1, "sent": 1} and again == {}
     assert [o.recipient for o in fake_channel.sent] == ["07700900002"]
     mum.refresh_from_db()
     assert mum.status == Status.NEEDS_CHECK
     assert AuditEvent.objects.filter(kind="message.needs_check", object_id=str(mum.pk)).count() == 2
+
+
+def test_two_senders_at_once_send_each_message_once(world, fake_channel):
+    """Two workers read the same due list, then interleave: the conditional claim lets one
+    of them through per message; the other is told it lost."""
+    queue(world)
+    due = list(Message.objects.order_by("pk").values_list("pk", flat=True))
+
+    outcomes = []
+    for message_id in due:
+        outcomes.append(actions.send_message(message_id=message_id, now=NOW))  # worker A
+        outcomes.append(actions.send_message(message_id=message_id, now=NOW))  # worker B
+
+    assert outcomes == ["sent", "not_due", "sent", "not_due"]
+    assert len(fake_channel.sent) == 2
+
+
+def test_a_second_sender_during_the_provider_call_finds_nothing_to_send(world, fake_channel):
+    """Worker B starts while worker A is inside the provider call for the same message."""
+    queue(world)
+    mum = message_for(world.mum)
+    seen = []
+    fake_channel.on_send = lambda: seen.append(
+        (
+            actions.claim_message(mum.pk, now=NOW),
+            actions.send_message(message_id=mum.pk, now=NOW),
+            actions.send_due_messages(now=NOW, limit=0),
+        )
+    )
+
+    assert actions.send_message(message_id=mum.pk, now=NOW) == "sent"
+    assert seen == [(False, "not_due", {})]
+    assert [o.recipient for o in fake_channel.sent] == ["07700900001"]
+
+
+def test_quiet_hours_come_from_the_policy(world, fake_channel):
+    adopt_policy(
+        actor_label="test",
+        school=world.school,
+        text='name="p"\nversion=1\n[comms]\nquiet_starts=09:00:00\nquiet_ends=07:30:00\n',
+        source="test",
+    )
+    queue(world)
+
+    at_930 = actions.send_due_messages(now=NOW)
+    at_730 = actions.send_due_messages(now=aware(2025, 11, 25, 7, 30))
+
+    assert at_930 == {"deferred": 2} and at_730 == {"sent": 2}
+    assert message_for(world.mum).next_attempt_at == aware(2025, 11, 25, 7, 30)
+
+
+def test_every_status_change_leaves_an_event_in_order(world, fake_channel):
+    queue(world)
+    mum = message_for(world.mum)
+    fake_channel.fail_next(permanent=False)
+    actions.send_message(message_id=mum.pk, now=NOW)
+    actions.send_message(message_id=mum.pk, now=NOW + timedelta(minutes=1))
+    actions.record_receipt(
+        provider_id=message_for(world.mum).provider_id,
+        provider_status="delivered",
+        now=NOW + timedelta(minutes=2),
+    )
+
+    steps = list(mum.events.values_list("old_status", "new_status", "attempt"))
+    assert steps == [
+        ("", "queued", 0),
+        ("queued", "sending", 1),
+        ("sending", "failed_transient", 1),
+        ("failed_transient", "sending", 2),
+        ("sending", "sent", 2),
+        ("sent/needs_check", "delivered", 2),
+    ]
+    chained = [(a[1], b[0].split("/")) for a, b in pairwise(steps)]
+    assert all(new in olds for new, olds in chained)
+    assert list(
+        AuditEvent.objects.filter(object_id=str(mum.pk), pupil_id=world.amy.pk)
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    ) == ["message.sent", "message.delivered"]
+
+
+def test_a_receipt_marks_delivered_or_failed_and_is_idempotent(world, fake_channel):
+    queue(world)
+    actions.send_due_messages(now=NOW)
+    mum, dad = message_for(world.mum), message_for(world.dad)
+    later = NOW + timedelta(minutes=3)
+
+    ok = fake_channel.receipt(str(mum.pk), "delivered")
+    bad = fake_channel.receipt(str(dad.pk), "permanent-failure")
+    outcomes = [
+        actions.record_receipt(provider_id=ok["id"], provider_status=ok["status"], now=later),
+        actions.record_receipt(provider_id=ok["id"], provider_status=ok["status"], now=later),
+        actions.record_receipt(
+            reference=bad["reference"], provider_status=bad["status"], now=later
+        ),
+        actions.record_receipt(provider_id=ok["id"], provider_status="sending", now=later),
+        actions.record_receipt(provider_id="nope", provider_status="delivered", now=later),
+    ]
+
+    assert outcomes == ["delivered", "ignored", "failed", "ignored", "unknown"]
+    mum.refresh_from_db()
+    dad.refresh_from_db()
+    assert (mum.status, dad.status) == (Status.DELIVERED, Status.FAILED_PERMANENT)
+    assert "not in use" in dad.last_error
+    assert fake_channel.calls == 2  # a failed delivery is never resent
 
 
 def test_the_office_cancels_a_queued_message_with_a_reason(world):

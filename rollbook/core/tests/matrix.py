@@ -41,6 +41,7 @@ GOVERNOR = "governor"
 TRUST_ANALYST = "trust_analyst"
 ADMIN = "admin"  # superuser, with the admin role at Meadow
 OTHER_SCHOOL_HEAD = "other_school_head"  # head at Hill
+PARENT = "parent"  # Amaryllis's parent, signed in to the parent portal; no staff role
 
 PERSONAS = (
     ANONYMOUS,
@@ -55,6 +56,7 @@ PERSONAS = (
     TRUST_ANALYST,
     ADMIN,
     OTHER_SCHOOL_HEAD,
+    PARENT,
 )
 # Which side each persona works at ("own" = Meadow, "other" = Hill); the superuser is exempt
 # from the cross-school rule and anonymous users have no school.
@@ -88,6 +90,7 @@ FORBIDDEN: Mapping[str, tuple[str, ...]] = {
     TRUST_ANALYST: (OWN_PUPIL, CLASSMATE, OTHER_PUPIL),
     ADMIN: (),
     OTHER_SCHOOL_HEAD: (OWN_PUPIL, CLASSMATE),
+    PARENT: (CLASSMATE, OTHER_PUPIL, *SENSITIVE),
 }
 
 TODAY = date(2026, 11, 23)  # a Monday; the tests pin the clock to 09:30 that day
@@ -102,7 +105,11 @@ def who(
     token: Iterable[str] = (),
     login: Iterable[str] = (ANONYMOUS,),
 ) -> dict[str, str]:
-    """Each persona's expected outcome; every persona exactly once."""
+    """Each persona's expected outcome; every persona exactly once.
+
+    A parent not named is refused (403): staff pages call `core.access.require_school`,
+    which refuses users with no staff role.
+    """
     expected: dict[str, str] = {}
     for outcome, personas in (
         (ALLOW, allow),
@@ -115,6 +122,7 @@ def who(
         for persona in personas:
             assert persona not in expected, f"{persona} declared twice"
             expected[persona] = outcome
+    expected.setdefault(PARENT, DENY)
     missing = set(PERSONAS) - set(expected)
     assert not missing, f"no outcome declared for {sorted(missing)}"
     return expected
@@ -175,6 +183,12 @@ def family(side) -> dict:
     return {"family_id": side.pupil.family_id}
 
 
+def report(side) -> dict:
+    from rollbook.portal.tests.samples import sample_report_id  # needs the apps loaded
+
+    return {"report_id": sample_report_id(side)}
+
+
 def pick_pupils(side) -> dict:
     return {"scope": "pupils", "pick_group": side.group.pk, "pupils": [side.pupil.pk]}
 
@@ -185,10 +199,16 @@ OFFICE_OTHER = who(allow=(OTHER_SCHOOL_HEAD,), deny=NOT_OFFICE, hide=OFFICE_LIKE
 # Office-only pages of one's own school (no object named, or other ids filtered out).
 OFFICE_PAGE = who(allow=(*OFFICE_LIKE, OTHER_SCHOOL_HEAD), deny=NOT_OFFICE)
 EVERY_STAFF = who(allow=STAFF)
+# Comms forms that name their object in the POST data (rollbook/comms): empty is 400.
+COMMS_FORM = who(bad=(*OFFICE_LIKE, OTHER_SCHOOL_HEAD), deny=NOT_OFFICE)
 # The REST API (rollbook/api): token-authenticated, so every session persona gets 401.
 # Its own tests cover tokens and roles. The OpenAPI document is public; the API root is 404.
 API_TOKEN_ONLY = who(token=PERSONAS, login=())
 PUBLIC_API = ("api:openapi-json", "api:api-root")
+# Pages anyone may open: the parent portal's sign-in (by emailed link).
+PUBLIC_PAGES = ("portal:sign_in", "portal:sign_in_link")
+# Pages anyone may read without signing in (checked with the public API endpoints).
+PUBLIC_API += ("privacy:notice",)
 # Casework (rollbook/casework): read by office roles, DSL and SENCO; written by office and DSL.
 CASE_PAGE = who(
     allow=(*OFFICE_LIKE, DSL, SENCO, OTHER_SCHOOL_HEAD),
@@ -210,14 +230,77 @@ CASE_WRITE = {
     ),
     "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
 }
+# A pupil's timeline: case readers, and a class teacher for their own class's pupils (read-only,
+# no safeguarding notes); another class's teacher is refused.
+TIMELINE_READ = {
+    "own": who(
+        allow=(*OFFICE_LIKE, DSL, SENCO, TEACHER_OWN),
+        deny=(TEACHER_OTHER, *AGGREGATES_ONLY),
+        hide=(OTHER_SCHOOL_HEAD,),
+    ),
+    "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+}
+# The parent portal: the parent only; on a named child, report or request, their own family's.
+PARENT_PAGE = who(allow=(PARENT,), deny=STAFF)
+PARENT_OWN = {
+    "own": who(allow=(PARENT,), deny=STAFF),
+    "other": who(hide=(PARENT,), deny=STAFF),
+}
+# Reports (rollbook/reports): staff who read every pupil, governors and trust analysts.
+REPORT_READERS = who(
+    allow=(*OFFICE_LIKE, DSL, SENCO, GOVERNOR, TRUST_ANALYST, OTHER_SCHOOL_HEAD),
+    deny=(TEACHER_OWN, TEACHER_OTHER),
+)
 PUPIL_LIST = who(
     allow=(*OFFICE_LIKE, DSL, SENCO, TEACHER_OWN, TEACHER_OTHER, OTHER_SCHOOL_HEAD),
     deny=AGGREGATES_ONLY,
 )
 
+
+# Accounts (rollbook/accounts): the audit log and staff sign-in.
+def _but(personas: Iterable[str], *left_out: str) -> tuple[str, ...]:
+    return tuple(p for p in personas if p not in left_out)
+
+
+AUDIT_READERS = who(
+    allow=(HEAD, ADMIN, OTHER_SCHOOL_HEAD), deny=_but(STAFF, HEAD, ADMIN, OTHER_SCHOOL_HEAD)
+)
+
+
+def staff_member(side) -> dict:
+    """A member of staff at the side's school (Meadow's first, or Hill's head)."""
+    from rollbook.core.models import StaffRole  # needs the apps loaded
+
+    grant = StaffRole.objects.filter(school=side.school).order_by("id").first()
+    return {"user_id": grant.user_id}
+
+
+# Letters (rollbook/letters): the sample objects come from rollbook/letters/tests/samples.py.
+def letter(side) -> dict:
+    from rollbook.letters.tests.samples import sample_letter_id  # needs the apps loaded
+
+    return {"letter_id": sample_letter_id(side)}
+
+
+def batch(side) -> dict:
+    from rollbook.letters.tests.samples import sample_batch_id  # needs the apps loaded
+
+    return {"batch_id": sample_batch_id(side)}
+
+
+LETTER_DECIDE = {
+    "own": who(
+        allow=(ATTENDANCE_LEAD, HEAD, ADMIN),
+        deny=(OFFICE, *NOT_OFFICE),
+        hide=(OTHER_SCHOOL_HEAD,),
+    ),
+    "other": OFFICE_OTHER,
+}
+
 TABLE: Mapping[str, Entry] = {
     # --- reports ---------------------------------------------------------------------------
-    "home": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    # A parent (no staff role) sees "no school is linked to your account", no figures.
+    "home": Entry(("GET",), {"school": who(allow=(*STAFF, PARENT))}, pupil_level=False),
     # Aggregates only (small groups suppressed for governors and analysts); no pupil names.
     "group_report": Entry(
         ("GET",),
@@ -368,6 +451,8 @@ TABLE: Mapping[str, Entry] = {
     ),
     "leave:taken": Entry(("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
     "leave:letter": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
+    # The parent's upload (the sample request has one, as if sent through the portal).
+    "leave:evidence": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=leave),
     "leave:part_time_list": Entry(("GET",), {"school": OFFICE_PAGE}),
     "leave:part_time_new": Entry(("GET", "POST"), {"school": OFFICE_PAGE}),
     # --- rewards ---------------------------------------------------------------------------
@@ -386,7 +471,7 @@ TABLE: Mapping[str, Entry] = {
     # Read: office roles, DSL and SENCO; write: office roles and DSL. Empty POSTs re-render
     # the page with errors (200) and write nothing. The sample pupils each have a family.
     "casework:caseload": Entry(("GET",), {"school": CASE_PAGE}),
-    "casework:pupil": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "casework:pupil": Entry(("GET",), TIMELINE_READ, kwargs=pupil),
     "casework:open": Entry(("POST",), CASE_WRITE, kwargs=pupil),
     "casework:assign": Entry(("POST",), CASE_WRITE, kwargs=pupil),
     "casework:close": Entry(("POST",), CASE_WRITE, kwargs=pupil),
@@ -427,14 +512,252 @@ TABLE: Mapping[str, Entry] = {
         kwargs=lambda side: {"upn": side.pupil.upn},
     ),
     # --- letters (rollbook/letters) ---------------------------------------------------------
+    # Office roles read letters and print batches. A letter is sent or withdrawn by the role its
+    # policy action names, or the head (the sample stage's letter: the attendance lead, its
+    # owner). Empty POSTs re-render with errors (200) and write nothing. Templates: office
+    # roles read the list; the attendance lead, head and admin edit (keyed by template key).
+    "letters:list": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "letters:detail": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=letter),
+    "letters:pdf": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=letter),
+    "letters:send": Entry(("POST",), LETTER_DECIDE, kwargs=letter),
+    "letters:withdraw": Entry(("POST",), LETTER_DECIDE, kwargs=letter),
+    "letters:batch_create": Entry(("POST",), {"school": OFFICE_PAGE}),
+    "letters:batch": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=batch),
+    "letters:batch_combined": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=batch
+    ),
+    "letters:batch_families": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=batch
+    ),
+    "letters:templates": Entry(("GET",), {"school": OFFICE_PAGE}, pupil_level=False),
+    "letters:template_edit": Entry(
+        ("GET", "POST"),
+        {
+            "school": who(
+                allow=(ATTENDANCE_LEAD, HEAD, ADMIN, OTHER_SCHOOL_HEAD),
+                deny=(OFFICE, *NOT_OFFICE),
+            )
+        },
+        kwargs=lambda side: {"key": "stage_1_letter"},
+        pupil_level=False,
+    ),
     # --- penalty notices (rollbook/penalties) ------------------------------------------------
+    # Office roles only: the attendance lead (or the office, head, admin) decides; 403 for
+    # others before any lookup. The sample alert is a policy stage, not a penalty alert: a
+    # POST to decide it shows the pupil's page with the reason (200) and writes nothing.
+    # Empty POSTs re-render with errors (200). A pack without ?notice= or ?scope=year goes
+    # to the pupil's page (the PDF is not rendered here: see rollbook/penalties/tests).
+    "penalties:decisions": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "penalties:decide": Entry(
+        ("POST",),
+        {"own": OFFICE_OWN, "other": OFFICE_OTHER},
+        kwargs=lambda side: {"alert_id": side.alert.pk},
+    ),
+    # A pupil's notices are read by the case readers too (DSL, SENCO), as the timeline is.
+    "penalties:pupil": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "penalties:consider": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
+    "penalties:step": Entry(("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil),
+    "penalties:pack_pdf": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil),
+    "penalties:pack_csv": Entry(
+        ("GET",),
+        {"own": OFFICE_OWN, "other": OFFICE_OTHER},
+        kwargs=pupil,
+        query=lambda side: {"scope": "year"},
+    ),
     # --- referrals (rollbook/referrals) ------------------------------------------------------
+    # As casework: read by office roles, DSL and SENCO; written by office roles and DSL.
+    # Social-care referrals are for the DSL only (rollbook/referrals/tests). Empty POSTs
+    # re-render the page with errors (200) and write nothing.
+    "referrals:pupil": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "referrals:record": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "referrals:close": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "referrals:sign_off": Entry(("POST",), CASE_WRITE, kwargs=pupil),
     # --- privacy (rollbook/privacy) ----------------------------------------------------------
+    # Subject access exports: the head, the administrator and the DSL (not the whole office).
+    # An empty POST re-renders the form with errors (200) and writes nothing. The retention
+    # report (a dry run) is for the head and the administrator; the notice is public.
+    "privacy:index": Entry(
+        ("GET",),
+        {
+            "school": who(
+                allow=(HEAD, ADMIN, DSL, OTHER_SCHOOL_HEAD),
+                deny=(OFFICE, ATTENDANCE_LEAD, TEACHER_OWN, TEACHER_OTHER, SENCO, *AGGREGATES_ONLY),
+            )
+        },
+        query=lambda side: {"q": side.pupil.legal_surname},
+        filtered=("GET",),
+    ),
+    "privacy:export": Entry(
+        ("GET", "POST"),
+        {
+            "own": who(
+                allow=(HEAD, ADMIN, DSL),
+                deny=(OFFICE, ATTENDANCE_LEAD, TEACHER_OWN, TEACHER_OTHER, SENCO, *AGGREGATES_ONLY),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+        },
+        kwargs=pupil,
+    ),
+    "privacy:retention": Entry(
+        ("GET",),
+        {
+            "school": who(
+                allow=(HEAD, ADMIN, OTHER_SCHOOL_HEAD),
+                deny=(
+                    OFFICE,
+                    ATTENDANCE_LEAD,
+                    DSL,
+                    TEACHER_OWN,
+                    TEACHER_OTHER,
+                    SENCO,
+                    *AGGREGATES_ONLY,
+                ),
+            )
+        },
+    ),
+    "privacy:notice": Entry(("GET",), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),
     # --- accounts: two-factor sign-in, audit log (rollbook/accounts) -------------------------
+    # Your own sign-in: every member of staff. Nobody in the matrix world has set up
+    # two-factor, so verify, the recovery codes and removing redirect (and write nothing).
+    "accounts:two_factor": Entry(("GET", "POST"), {"school": EVERY_STAFF}, pupil_level=False),
+    "accounts:recovery_codes": Entry(("GET", "POST"), {"school": EVERY_STAFF}, pupil_level=False),
+    "accounts:recovery_codes_download": Entry(("GET",), {"school": EVERY_STAFF}, pupil_level=False),
+    "accounts:make_recovery_codes": Entry(("POST",), {"school": EVERY_STAFF}, pupil_level=False),
+    "accounts:remove_two_factor": Entry(
+        ("GET", "POST"), {"school": EVERY_STAFF}, pupil_level=False
+    ),
+    "accounts:verify": Entry(("GET", "POST"), {"school": EVERY_STAFF}, pupil_level=False),
+    # Staff sign-in and resets: the administrator only (an empty POST needs a reason: 200).
+    "accounts:staff": Entry(
+        ("GET",), {"school": who(allow=(ADMIN,), deny=_but(STAFF, ADMIN))}, pupil_level=False
+    ),
+    "accounts:reset_two_factor": Entry(
+        ("GET", "POST"),
+        {
+            "own": who(allow=(ADMIN,), deny=_but(STAFF, ADMIN)),
+            "other": who(hide=(ADMIN,), deny=_but(STAFF, ADMIN)),
+        },
+        kwargs=staff_member,
+        pupil_level=False,
+    ),
+    # The audit log names the school's pupils: the head and the administrator. Its CSV export
+    # writes an audit row of its own (the audit of exports).
+    "accounts:audit": Entry(("GET",), {"school": AUDIT_READERS}),
+    "accounts:audit_export": Entry(("GET",), {"school": AUDIT_READERS}, writes=True),
     # --- casework: meetings, plans, contracts, caseloads (rollbook/casework) ------------------
+    # Meetings, plans and tasks are keyed by the pupil (the meeting or plan shown comes from
+    # the query string or form, checked against the pupil). Empty POSTs re-render (200).
+    "casework:meetings": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "casework:meeting_new": Entry(("GET", "POST"), CASE_WRITE, kwargs=pupil),
+    "casework:plan_print": Entry(("GET",), CASE_READ, kwargs=pupil),
+    "casework:plan_outcome": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:task_done": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    # My caseload: any member of staff who may hold families or tasks (teachers: year group
+    # leaders); the sample world allocates nothing, so it names nobody.
+    "casework:mine": Entry(("GET",), {"school": PUPIL_LIST}),
+    "casework:allocations": Entry(("GET",), {"school": CASE_PAGE}),
+    "casework:allocate": Entry(("POST",), CASE_WRITE, kwargs=family),
+    "casework:hand_back": Entry(("POST",), CASE_WRITE, kwargs=family),
+    # The weekly tracker: read by case readers, ticked by case writers.
+    "casework:tracker": Entry(
+        ("GET", "POST"),
+        {
+            "school": CASE_PAGE,
+            "school POST": who(
+                allow=(*OFFICE_LIKE, DSL, OTHER_SCHOOL_HEAD),
+                deny=(TEACHER_OWN, TEACHER_OTHER, SENCO, *AGGREGATES_ONLY),
+            ),
+        },
+    ),
     # --- parent portal (rollbook/portal) -----------------------------------------------------
+    # Parents see only their own children: another family's child, report or request is 404
+    # (the sample parent's family is at Meadow). Staff get 403; anonymous visitors are sent to
+    # the portal's sign-in page. Empty POSTs re-render the form (200) and write nothing.
+    "portal:sign_in": Entry(
+        ("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False
+    ),
+    "portal:sign_in_link": Entry(
+        ("GET", "POST"),
+        {"school": who(allow=PERSONAS, login=())},
+        kwargs=lambda side: {"token": "not-a-real-token"},
+        pupil_level=False,
+    ),
+    "portal:sign_out": Entry(("POST",), {"school": who(login=PERSONAS)}, pupil_level=False),
+    "portal:home": Entry(("GET",), {"school": PARENT_PAGE}),
+    "portal:messages": Entry(("GET",), {"school": PARENT_PAGE}),
+    # Sent letters only: the sample letter is a draft, so it is 404 for its parent too.
+    "portal:letter": Entry(
+        ("GET",),
+        {"own": who(hide=(PARENT,), deny=STAFF), "other": who(hide=(PARENT,), deny=STAFF)},
+        kwargs=letter,
+    ),
+    "portal:report_absence": Entry(("GET", "POST"), {"school": PARENT_PAGE}),
+    "portal:leave_new": Entry(("GET", "POST"), {"school": PARENT_PAGE}),
+    "portal:child": Entry(("GET",), PARENT_OWN, kwargs=pupil),
+    "portal:report_detail": Entry(("GET",), PARENT_OWN, kwargs=report),
+    "portal:report_reply": Entry(("POST",), PARENT_OWN, kwargs=report),
+    "portal:leave_detail": Entry(("GET",), PARENT_OWN, kwargs=leave),
+    # The sample request is pending: its letter redirects to the request.
+    "portal:leave_letter": Entry(("GET",), PARENT_OWN, kwargs=leave),
+    # The office's inbox of parents' reports (rollbook/absences/views.py).
+    "portal:inbox": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "portal:inbox_report": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=report
+    ),
+    "portal:inbox_accept": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=report
+    ),
+    "portal:inbox_query": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=report
+    ),
+    "portal:inbox_evidence": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=report
+    ),
     # --- comms: campaigns, receipts (rollbook/comms) ------------------------------------------
+    # Office pages. The forms name the message or campaign in their data; a POST naming none
+    # is not one our pages send (400). Another school's ids are 404: rollbook/comms/tests.
+    "comms:cancel": Entry(("POST",), {"school": COMMS_FORM}),
+    "comms:campaigns": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "comms:campaign_decide": Entry(("POST",), {"school": COMMS_FORM}),
+    # An empty POST re-renders the form with errors (200) and writes nothing.
+    "comms:templates": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    # GOV.UK Notify's delivery receipts: a bearer token only (none is set in tests).
+    "comms:notify_receipt": Entry(
+        ("POST",), {"school": who(token=PERSONAS, login=())}, pupil_level=False
+    ),
     # --- reports: governors, half-termly, exports (rollbook/reports) --------------------------
+    # Aggregates (governors' report, census totals) for governors and analysts; names in the
+    # review and census downloads only for staff who may read every pupil.
+    "governors_report": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    "governors_pdf_status": Entry(
+        ("GET",),
+        {"school": REPORT_READERS},
+        query=lambda side: {"period": "2025-autumn"},
+        pupil_level=False,
+    ),
+    # No PDF has been built in the matrix world: a redirect to the status page.
+    "governors_pdf_download": Entry(
+        ("GET",),
+        {"school": REPORT_READERS},
+        query=lambda side: {"period": "2025-autumn"},
+        pupil_level=False,
+    ),
+    # An empty POST names no period: 400 for those allowed, so nothing is built.
+    "governors_pdf_request": Entry(
+        ("POST",),
+        {
+            "school": who(
+                bad=(*OFFICE_LIKE, DSL, SENCO, GOVERNOR, TRUST_ANALYST, OTHER_SCHOOL_HEAD),
+                deny=(TEACHER_OWN, TEACHER_OTHER),
+            )
+        },
+        pupil_level=False,
+    ),
+    "review_report": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    "census_report": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
     # --- Common Transfer Files (rollbook/pupils/transfer_views.py) ----------------------------
     # Office only. The export names a pupil; the import page belongs to the user's school.
     # The download is an export of the pupil's data, so it writes an audit row.
@@ -443,6 +766,44 @@ TABLE: Mapping[str, Entry] = {
     ),
     # POST without a file: the form is re-rendered with its errors (200), nothing written.
     "pupils:ctf_import": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    # --- admissions (rollbook/admissions) ---
+    # Office roles; deleting a pupil from the register is for the head and an administrator.
+    # Empty POSTs re-render the pupil's registration page with errors (200), writing nothing.
+    # The CSV download of the LA returns is an export: it writes an audit row.
+    "admissions:register": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "admissions:cme_list": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "admissions:la_returns": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "admissions:la_returns_csv": Entry(("GET",), {"school": OFFICE_PAGE}, writes=True),
+    "admissions:pupil": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil),
+    "admissions:la_notified": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
+    "admissions:deletion": Entry(
+        ("POST",),
+        {
+            "own": who(
+                allow=(HEAD, ADMIN),
+                deny=(OFFICE, ATTENDANCE_LEAD, *NOT_OFFICE),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "other": who(
+                allow=(OTHER_SCHOOL_HEAD,),
+                deny=(OFFICE, ATTENDANCE_LEAD, *NOT_OFFICE),
+                hide=(HEAD, ADMIN),
+            ),
+        },
+        kwargs=pupil,
+    ),
+    "admissions:ehe": Entry(("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil),
+    "admissions:cme_open": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
+    "admissions:cme_enquiry": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
+    "admissions:cme_close": Entry(
+        ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),

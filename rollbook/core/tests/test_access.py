@@ -95,12 +95,20 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
     teacher = user_with(school, Role.TEACHER, name="teacher")
     office = user_with(school, Role.OFFICE, name="office")
     governor = user_with(school, Role.GOVERNOR, name="governor")
+    head = user_with(school, Role.HEAD, name="head")
+    admin = get_user_model().objects.create_superuser("admin", password="x")
 
     def labels(user):
         client.force_login(user)
         return client.get("/").context["navigation"]()
 
-    assert [i["label"] for i in labels(teacher)] == ["Home", "Registers", "Pupils", "Rewards"]
+    assert [i["label"] for i in labels(teacher)] == [
+        "Home",
+        "Registers",
+        "Pupils",
+        "Rewards",
+        "Your account",
+    ]
     assert [i["label"] for i in labels(office)] == [
         "Home",
         "Registers",
@@ -110,8 +118,12 @@ def test_the_navigation_shows_each_role_only_its_pages(client, world):
         "Bulk coding",
         "Alerts",
         "Leave",
+        "Admissions",
         "Cases",
         "Reports",
         "Rewards",
+        "Your account",
     ]
-    assert [i["label"] for i in labels(governor)] == ["Home", "Reports", "Rewards"]
+    assert [i["label"] for i in labels(governor)] == ["Home", "Reports", "Rewards", "Your account"]
+    assert [i["label"] for i in labels(head)][-2:] == ["Audit log", "Your account"]
+    assert [i["label"] for i in labels(admin)][-2:] == ["Audit log", "Your account"]

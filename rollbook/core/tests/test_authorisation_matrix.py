@@ -29,9 +29,11 @@ from rollbook.core.models import Role, School
 from rollbook.core.tests import matrix
 from rollbook.core.tests.factories import add_marks, aware, make_pupil, make_school
 from rollbook.leave.tests.samples import add_leave_samples
+from rollbook.letters.tests.samples import add_letter_samples
 from rollbook.policy.actions import adopt_policy
 from rollbook.policy.models import Alert, PolicyAction
 from rollbook.policy.monitoring import run_monitoring
+from rollbook.portal.tests.samples import add_portal_samples
 from rollbook.pupils.actions import add_class_teacher
 from rollbook.pupils.models import Pupil, RegistrationGroup
 from rollbook.registers.models import Mark
@@ -124,6 +126,7 @@ def _school(name: str, forename: str, surname: str, **flags) -> tuple[School, Pu
     add_marks(pupil, [(day, s, "O") for day in (THURSDAY, FRIDAY) for s in ("AM", "PM")])
     run_monitoring(school=school, as_of=FRIDAY)
     add_leave_samples(pupil)
+    add_letter_samples(pupil)
     return school, pupil
 
 
@@ -170,6 +173,7 @@ def build_world() -> World:
         for persona, role in ROLES.items()
     }
     users[matrix.OTHER_SCHOOL_HEAD] = _user(hill, matrix.OTHER_SCHOOL_HEAD, Role.HEAD)
+    users[matrix.PARENT] = add_portal_samples(amaryllis, zebedee, today=TODAY, now=NOW)
     for persona, pupil in ((matrix.TEACHER_OWN, amaryllis), (matrix.TEACHER_OTHER, dorian)):
         add_class_teacher(actor_label="matrix", group=pupil.registration_group, user=users[persona])
     return World(
@@ -210,7 +214,8 @@ def world(django_db_setup, django_db_blocker):
 def outcome(response) -> str:
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
-        login = urlsplit(response["Location"]).path == reverse("login")
+        sign_in = (reverse("login"), reverse("portal:sign_in"))
+        login = urlsplit(response["Location"]).path in sign_in
         return matrix.LOGIN if login else matrix.ALLOW
     if 200 <= status < 300:
         return matrix.ALLOW
@@ -304,6 +309,7 @@ def test_the_pages_allowed_show_the_sample_pupil_so_the_leak_checks_mean_somethi
         (matrix.TEACHER_OTHER, "pupils:list", {}, ("Dorian Fivers",)),
         (matrix.TEACHER_OWN, "register_take", matrix.group_day(world.own), ("Amaryllis",)),
         (matrix.OTHER_SCHOOL_HEAD, "office_today", {}, ("Zebedee Elsewhere",)),
+        (matrix.PARENT, "portal:child", matrix.pupil(world.own), ("Amaryllis Sampleton",)),
     ]
 
     missing = []
@@ -348,7 +354,7 @@ def test_the_matrix_refuses_cross_school_requests_and_keeps_aggregate_roles_off_
         if entry.pupil_level and aggregates_only and case.expected == matrix.ALLOW:
             problems.append(f"{case}: governors and analysts see aggregates only")
         anonymous = case.persona == matrix.ANONYMOUS and case.name != "login"
-        anonymous = anonymous and case.name not in matrix.PUBLIC_API
+        anonymous = anonymous and case.name not in matrix.PUBLIC_API + matrix.PUBLIC_PAGES
         if anonymous and case.expected not in (matrix.LOGIN, matrix.TOKEN):
             problems.append(f"{case}: anonymous users must be sent to sign in")
 
@@ -363,7 +369,7 @@ def test_the_matrix_size(capsys):
     with capsys.disabled():
         print(f"\nmatrix: {size}")
 
-    assert urls == len(matrix.TABLE) and personas == 12
+    assert urls == len(matrix.TABLE) and personas == 13
     assert len(CASES) == per_persona * personas >= urls * personas
 
 

@@ -201,3 +201,37 @@ def test_decided_already(w):
         decide_leave_request(
             actor=w["head"], leave=w["leave"], decision="refused", reason="No", on=date(2025, 11, 4)
         )
+
+
+def test_a_portal_upload_is_a_download_for_the_office(client, w):
+    from django.core.files.base import ContentFile
+
+    leave = create_leave_request(
+        actor=None,
+        school=w["school"],
+        pupils=[w["amy"]],
+        requested_by=w["mum"],
+        requested_on=date(2025, 11, 3),
+        first_date=date(2025, 12, 1),
+        last_date=date(2025, 12, 2),
+        reason="exceptional",
+        reason_text="Funeral",
+        evidence_file=ContentFile(b"\x89PNG\r\n\x1a\nxx", name="f00d.png"),
+        evidence_type="image/png",
+        submitted_via="portal",
+    )
+    url = reverse("leave:evidence", args=[leave.pk])
+    client.force_login(w["office"])
+
+    page = client.get(reverse("leave:detail", args=[leave.pk])).content.decode()
+    response = client.get(url)
+    none = client.get(reverse("leave:evidence", args=[w["leave"].pk]))
+
+    assert url in page and "through the parent portal" in page
+    assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="leave-request-{leave.pk}-evidence.png"'
+    )
+    assert none.status_code == 404
+    client.force_login(w["teacher"])
+    assert client.get(url).status_code == 403

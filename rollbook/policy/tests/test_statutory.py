@@ -137,6 +137,16 @@ def test_five_days_of_unexplained_absence_raise_a_cme_concern_and_runs_span_half
     assert alert is not None and "5 consecutive school days" in alert.explanation
 
 
+def test_a_cme_run_is_not_broken_when_the_office_turns_n_into_o():
+    marks = both(date(2025, 10, 20), "O") | both(date(2025, 10, 21), "O")
+    marks |= both(date(2025, 10, 22), "N") | both(date(2025, 10, 23), "N")
+    assert missing_education_concern(marks, SESSIONS, date(2025, 10, 23)) is None
+    marks |= both(date(2025, 10, 24), "N")
+    assert missing_education_concern(marks, SESSIONS, date(2025, 10, 24)) is not None
+    marks |= both(date(2025, 10, 20), "/")  # a day present breaks the run
+    assert missing_education_concern(marks, SESSIONS, date(2025, 10, 24)) is None
+
+
 def test_deletion_ground_i_counts_down_twenty_days_of_g_n_or_o_only():
     marks = {}
     days = [d for d, s in SESSIONS if s is AM and d >= date(2025, 11, 3)][:20]

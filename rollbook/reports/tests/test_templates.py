@@ -25,6 +25,7 @@ def request_(rf: RequestFactory):
         ("base.html", "Skip to main content"),
         ("core/login.html", "Sign in to Rollbook"),
         ("reports/home.html", "No school is linked to your account"),
+        ("reports/governors_none.html", "There are no terms to report on yet"),
     ],
 )
 def test_each_template_renders(request_, template, expected):

@@ -108,7 +108,9 @@ def test_stages_procedures_and_patterns_are_counted():
         stage_alerts=[(1, "letter_1"), (2, "letter_1"), (1, "meeting")],
         stage_labels={"letter_1": "First letter", "meeting": "Meeting"},
         pattern_alerts=[("weekday_pattern", "Same weekday")] * 2 + [("sharp_drop", "Sharp drop")],
-        procedures={1: Procedures({"letter": 1}, {"call": 2, "home_visit": 1})},
+        procedures={
+            1: Procedures({"letter": 1}, {"call": 2, "home_visit": 1}, ("Letter", "Home visit"))
+        },
     )
 
     assert [(s.label, s.pupils, s.names) for s in report.stages] == [
@@ -118,6 +120,7 @@ def test_stages_procedures_and_patterns_are_counted():
     (row,) = report.procedures
     assert (row.name, row.actions_done, row.contacts) == ("Amy A", 1, 3)
     assert row.detail == "call 2, home visit 1, letter 1"
+    assert row.ticked == "Letter, Home visit"  # from the casework tracker
     assert [(p.label, p.alerts) for p in report.patterns] == [
         ("Same weekday", 2),
         ("Sharp drop", 1),

@@ -76,6 +76,26 @@ def test_office_sees_last_weeks_figures_and_new_persistent_absentees(client, mon
     assert "No pupil's attendance rose." in html
 
 
+def test_the_procedures_ticked_on_the_casework_tracker_are_in_the_report(client, monday):
+    from rollbook.casework.caseload_actions import save_tracker_week
+
+    school = school_with_pupils()
+    amy = school.pupils.get(legal_forename="Amy")
+    save_tracker_week(
+        actor_label="test",
+        school=school,
+        week_start=LAST_WEEK[0],
+        pupil_ids={amy.pk},
+        ticks={(amy.pk, "letter"), (amy.pk, "home_visit")},
+    )
+    client.force_login(staff(school, "office", Role.OFFICE))
+
+    html = client.get(reverse("weekly_report")).content.decode()
+
+    procedures = html.split("Ticked on the tracker")[1].split("Patterns found")[0]
+    assert "Amy Crossing" in procedures and "Letter, Home visit" in procedures
+
+
 def test_a_chosen_week_is_shown(client, monday):
     school = school_with_pupils()
     client.force_login(staff(school, "office", Role.OFFICE))

@@ -34,6 +34,10 @@ class Command(BaseCommand):
             getattr(self, f"_{action}")(**options)
         except (PolicyError, actions.AlertError) as e:
             raise CommandError(str(e)) from e
+        except UnicodeDecodeError as e:
+            raise CommandError(f"{options.get('path')}: not UTF-8 text ({e.reason})") from e
+        except OSError as e:
+            raise CommandError(f"{options.get('path')}: cannot read it ({e.strerror or e})") from e
 
     def _presets(self, **options):
         for name in preset_names():

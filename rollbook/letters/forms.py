@@ -1,0 +1,77 @@
+"""Letter forms: parsing only (the actions enforce the rules)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from rollbook.letters import rules
+from rollbook.letters.models import Adaptation, LetterStatus
+
+
+class LetterFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *LetterStatus.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    week = forms.ChoiceField(
+        label="When",
+        required=False,
+        choices=[("", "Any time"), ("this", "This week")],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+
+class SendForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have posted this letter or handed it to the family",
+        error_messages={"required": "Confirm that the letter has gone to the family."},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why withdraw this letter?",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        error_messages={"required": "Give a reason for withdrawing the letter."},
+    )
+
+
+class BatchForm(forms.Form):
+    week = forms.DateField(
+        label="Week beginning",
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
+        error_messages={"required": "Choose the week to print."},
+    )
+
+
+class TemplateForm(forms.Form):
+    adaptation = forms.ChoiceField(
+        choices=Adaptation.choices, required=False, widget=forms.HiddenInput
+    )
+    subject = forms.CharField(
+        label="Subject",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )
+    body = forms.CharField(
+        label="Letter",
+        widget=forms.Textarea(attrs={"rows": 22, "class": "govuk-textarea"}),
+        help_text="Plain text. Leave a blank line between paragraphs.",
+    )
+
+    def _check(self, name: str) -> str:
+        text = self.cleaned_data[name]
+        problems = rules.placeholder_problems(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def clean_subject(self) -> str:
+        return self._check("subject")
+
+    def clean_body(self) -> str:
+        return self._check("body")
