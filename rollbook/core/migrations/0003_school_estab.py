@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_register_times'),
+        ("core", "0002_register_times"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='estab',
-            field=models.CharField(blank=True, help_text='The four digits after the LA code in the DfE number (used in CTF file names)', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'An establishment number is four digits.')], verbose_name='establishment number'),
+            model_name="school",
+            name="estab",
+            field=models.CharField(
+                blank=True,
+                help_text="The four digits after the LA code in the DfE number (used in CTF file names)",
+                max_length=4,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\d{4}$", "An establishment number is four digits."
+                    )
+                ],
+                verbose_name="establishment number",
+            ),
         ),
     ]
