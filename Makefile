@@ -72,8 +72,12 @@ test: lint test-sqlite test-pg  ## lint + the whole suite on SQLite and PostgreS
 bench: setup postgres  ## benchmarks (print ratios; not tests)
 	$(PY) bench/import_year.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/register_save.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/register_peak.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/staff_pages.py
 	$(PY) bench/monitor_year.py
 	$(PY) bench/la_scale.py
+	$(PY) bench/spark_scale.py
+	$(PY) bench/outbox.py
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3
