@@ -130,3 +130,19 @@ def test_marking_a_stage_action_done_is_audited_and_only_once(client):
     assert client.get(reverse("policy:action_done", args=[action.pk])).status_code == 405
     client.force_login(user(school, Role.TEACHER, "teacher"))
     assert client.post(reverse("policy:action_done", args=[action.pk])).status_code == 403
+
+
+def test_alerts_come_fifty_a_page_with_the_filters_kept(client, alert, monkeypatch):
+    from rollbook.policy import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)  # one alert a page: the fixture's and another
+    other = make_pupil(alert.school, legal_forename="Bea")
+    add_marks(other, [(date(2025, 10, 6), s, "O") for s in ("AM", "PM")])
+    run_monitoring(school=alert.school, as_of=date(2025, 10, 6))
+    client.force_login(user(alert.school, Role.ATTENDANCE_LEAD, "lead"))
+
+    first = client.get(reverse("policy:alerts"), {"status": "open"}).text
+    second = client.get(reverse("policy:alerts"), {"status": "open", "page": 2}).text
+
+    assert "Page 1 of 2" in first and "status=open&amp;page=2" in first
+    assert ("Amy" in first) != ("Amy" in second) and ("Bea" in first) != ("Bea" in second)
