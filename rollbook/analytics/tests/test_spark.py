@@ -7,6 +7,7 @@ written to Parquet (marks partitioned by school, as on a cluster), a handful of 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import shutil
 from datetime import date, timedelta
@@ -20,10 +21,18 @@ from rollbook.policy import statutory
 from rollbook.registers.codes import CODES, REFORM_2024
 from rollbook.registers.rules import enrolment_tally, summarise
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None,
-    reason="Spark needs a Java runtime (java not on PATH); install openjdk-17-jre-headless",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("java") is None,
+        reason="Spark needs a Java runtime (java not on PATH); install openjdk-17-jre-headless",
+    ),
+    # Spark reads Parquet, never the database, and costs ~25 s: `make test` runs it once, in
+    # the SQLite pass, not again in the PostgreSQL pass.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="database-independent: runs in the SQLite pass of make test",
+    ),
+]
 
 AM, PM = Session.AM, Session.PM
 SCHOOLS = ("100001", "100002")

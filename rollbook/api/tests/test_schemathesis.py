@@ -11,6 +11,8 @@ from datetime import date
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -26,7 +28,19 @@ EXCLUDED = [positive_data_acceptance]
 
 
 @pytest.fixture
-def token(db):
+def keep_connection():
+    """The WSGI handler closes the database connection after each request (as in production);
+    inside the test's transaction that would end the test database session on PostgreSQL, so
+    do what Django's test client does and leave the connection open between requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_connection):
     school = make_school(name="Meadow Primary")
     pupil = make_pupil(school, legal_forename="Amaryllis", legal_surname="Sampleton")
     add_marks(pupil, [(date(2025, 10, 6), "AM", "/"), (date(2025, 10, 6), "PM", "N")])
