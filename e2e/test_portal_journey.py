@@ -4,7 +4,8 @@
     the teacher's register shows it pre-filled and locked; no first-day text is queued for
     that child. axe-core finds no serious or critical WCAG 2.2 AA problem on the portal pages.
 (b) A parent asks for 3 days' leave for two children; the head refuses it; the parent reads
-    the decision and opens the letter.
+    the decision and opens the letter; the children go anyway, the days are coded G, and each
+    child's case shows a penalty-notice consideration.
 
 The clocks the views read (`portal.views.now`, `registers.views.common.now`) are pinned to
 Monday 23 November 2026 at 08:20, before the morning register opens at 08:45. Sessions and
@@ -230,3 +231,19 @@ def test_a_parent_asks_for_leave_for_two_children_and_reads_the_refusal(
     letter = page.request.get(base + link.get_attribute("href"))  # the browser's own cookies
     assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
     assert letter.body().startswith(b"%PDF-")
+
+    # The family goes anyway: the office records the days taken, which are coded G and, as
+    # the policy says, put a penalty-notice consideration on each child's case.
+    head.goto(f"{base}/leave/{leave.pk}/")
+    head.get_by_label("First day away").fill("2026-12-07")
+    head.get_by_label("From the").select_option("AM")
+    head.get_by_label("Last day away").fill("2026-12-09")
+    head.get_by_label("Until the end of the").select_option("PM")
+    head.get_by_role("button", name="Record the absence").click()
+    expect(head.get_by_text("12 sessions coded G")).to_be_visible()  # 2 children x 3 days
+    amy = Pupil.objects.get(legal_forename="Amy")
+    assert set(Mark.objects.filter(pupil=amy).values_list("code", flat=True)) == {"G"}
+    head.goto(f"{base}/cases/pupils/{amy.pk}/")
+    expect(head.get_by_text("Consider a penalty notice").first).to_be_visible()
+    head.goto(f"{base}/penalties/")
+    expect(head.get_by_text("Amy Brook").first).to_be_visible()

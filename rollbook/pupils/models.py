@@ -213,3 +213,35 @@ class PreviousAttendance(models.Model):
         if not self.sessions_possible:
             return "n/a"
         return f"{100 * self.sessions_attended / self.sessions_possible:.1f}%"
+
+
+class ImportMapping(models.Model):
+    """How one MIS export's columns map to Rollbook's, saved per school, source and kind.
+
+    `mapping` is {rollbook_column: file_header} (see pupils/mapping.py); the next upload from
+    the same source (matched ignoring case) starts from it.
+    """
+
+    class Kind(models.TextChoices):
+        PUPILS = "pupils", "Pupils"
+        MARKS = "marks", "Marks"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_mappings")
+    source = models.CharField(max_length=60, help_text="For example, Arbor or SIMS")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    mapping = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["school", "kind", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "source"], name="one_import_mapping_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} mapping"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollbook.pupils import transfer_views, views
+from rollbook.pupils import import_views, transfer_views, views
 
 app_name = "pupils"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pupil_id>/marks/<int:mark_id>/amend/", views.amend_mark, name="amend_mark"),
     path("<int:pupil_id>/ctf/", transfer_views.ctf_export, name="ctf_export"),
     path("ctf/import/", transfer_views.ctf_import, name="ctf_import"),
+    path("import/", import_views.csv_import, name="csv_import"),
+    path("import/columns/", import_views.csv_import_map, name="csv_import_map"),
 ]

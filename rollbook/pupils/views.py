@@ -139,6 +139,7 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "rows": pupil_rows(school, list(page.object_list), today),
         "search": urlencode({"q": query or ""} | ({"left": "on"} if left else {})),
+        "is_office": access.is_office(request.user, school),  # the import links
     }
     return render(request, _partial(request, "pupils/pupil_list.html", "results"), context)
 

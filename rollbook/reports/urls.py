@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollbook.reports import governors_views, review_views, views, weekly_views
+from rollbook.reports import governors_views, review_views, trust_views, views, weekly_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,5 @@ urlpatterns = [
     ),
     path("reports/review/", review_views.review_report, name="review_report"),
     path("reports/census/", review_views.census_report, name="census_report"),
+    path("reports/trust/", trust_views.trust_dashboard, name="trust_dashboard"),
 ]

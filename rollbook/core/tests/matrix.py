@@ -804,6 +804,15 @@ TABLE: Mapping[str, Entry] = {
     "admissions:cme_close": Entry(
         ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
     ),
+    # --- trust / LA dashboard (rollbook/reports/trust_views.py) ---
+    # The group report's readers, each seeing only the schools where they hold such a role
+    # (the analyst: Meadow only, so Hill's figures never appear); teachers are refused.
+    "trust_dashboard": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    # --- CSV import with column mapping (rollbook/pupils) ---
+    # Office only, the user's own school. POST without a file re-renders the form (200); the
+    # columns page with nothing uploaded in the session sends the user back to the upload.
+    "pupils:csv_import": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    "pupils:csv_import_map": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),
