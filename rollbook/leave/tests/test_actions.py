@@ -282,3 +282,55 @@ def test_a_pupil_present_on_a_granted_session_keeps_the_present_mark(world):
         actor=head, leave=leave, decision="granted", reason="ok", on=date(2025, 11, 4)
     )
     assert [c for c, _ in _codes(amy)] == ["/"] + ["C"] * 5
+
+
+def test_leave_straddling_half_term_and_refused_leave_over_a_bank_holiday_code_school_days_only(
+    world,
+):
+    _, amy, ben, _, head, office = world
+    # Granted: Thursday 23 Oct to Tuesday 4 Nov 2025; half-term is 27-31 Oct.
+    granted = _request(
+        world, first=date(2025, 10, 23), last=date(2025, 11, 4), requested_on=date(2025, 10, 1)
+    )
+    decide_leave_request(
+        actor=head,
+        leave=granted,
+        decision=Decision.GRANTED,
+        reason="Bereavement",
+        on=date(2025, 10, 2),
+    )
+    days = sorted({d for d, _s in Mark.objects.filter(pupil=amy).values_list("date", "session")})
+    assert days == [date(2025, 10, 23), date(2025, 10, 24), date(2025, 11, 3), date(2025, 11, 4)]
+    assert _codes(amy) == [("C", "leave_request")] * 8  # 4 school days, none in half-term
+
+    # Refused holiday, taken anyway: Friday 1 to Tuesday 5 May 2026. The weekend and Monday
+    # 4 May (a bank holiday) are not school days: 2 days = 4 sessions coded G for each child.
+    refused = _request(
+        world,
+        reason="holiday",
+        first=date(2026, 5, 1),
+        last=date(2026, 5, 5),
+        requested_on=date(2026, 4, 13),
+    )
+    decide_leave_request(
+        actor=head,
+        leave=refused,
+        decision=Decision.REFUSED,
+        reason="Not exceptional",
+        on=date(2026, 4, 14),
+    )
+    written = record_leave_taken(
+        actor=office,
+        leave=refused,
+        first_date=date(2026, 5, 1),
+        last_date=date(2026, 5, 5),
+        on=date(2026, 5, 6),
+    )
+    assert written == 8
+    may = Mark.objects.filter(pupil=ben, date__gte=date(2026, 5, 1)).order_by("date", "session")
+    assert [(m.date.day, m.session, m.code) for m in may] == [
+        (1, "AM", "G"),
+        (1, "PM", "G"),
+        (5, "AM", "G"),
+        (5, "PM", "G"),
+    ]
