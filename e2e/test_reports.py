@@ -1,8 +1,7 @@
 """Acceptance for the reports (issue 9): the governors' PDF for the demo school, rendered to PNG.
 
-The demo school (`rollbook demo`: Oakfield Primary, 14 classes) is generated with
-`pupils_per_class` below to keep the journey quick; set ROLLBOOK_E2E_FULL_DEMO=1 for the full
-420 pupils. The clock is 20 January 2026, so the autumn term 2025/26 is complete and the demo
+The demo school (`rollbook demo`: Oakfield Primary, 14 classes, 420 pupils) is generated as
+`make run` loads it; ROLLBOOK_E2E_SMALL_DEMO=1 makes it 10 pupils a class for a quick local run. The clock is 20 January 2026, so the autumn term 2025/26 is complete and the demo
 holds last year's marks to compare with. Each report's build time is printed and held to 2 s.
 """
 
@@ -31,14 +30,18 @@ from rollbook.reports.review_queries import census_return, review_for
 pytestmark = pytest.mark.e2e
 TODAY = date(2026, 1, 20)
 NOW = "2026-01-20 16:00:00+00:00"
-PER_CLASS = 30 if os.environ.get("ROLLBOOK_E2E_FULL_DEMO") else 10
+PER_CLASS = 10 if os.environ.get("ROLLBOOK_E2E_SMALL_DEMO") else 30
 BUDGET_SECONDS = 2.0
 
 
-def timed(build) -> float:
-    started = time.perf_counter()
-    build()
-    return time.perf_counter() - started
+def timed(build, runs: int = 2) -> float:
+    """The best of `runs` builds: the budget is about the code, not a busy CI neighbour."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        build()
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def test_the_governors_pdf_for_the_demo_school_renders_to_png(transactional_db, output_path):
