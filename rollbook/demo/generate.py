@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from rollbook.casework.actions import open_cases_for_alerts
 from rollbook.core.actions import add_closure, create_school, create_staff_user
 from rollbook.core.calendar import (
     ClosureDay,
@@ -28,6 +29,7 @@ from rollbook.core.models import Role, School, StaffRole
 from rollbook.demo.attendance import Attendance, make_attendance, penalty_window_peak
 from rollbook.demo.people import People, PupilSpec, class_names, make_people
 from rollbook.demo.terms import inset_days, term_dates
+from rollbook.letters.actions import generate_stage_letters
 from rollbook.policy.actions import adopt_preset
 from rollbook.policy.monitoring import run_monitoring
 from rollbook.pupils.actions import add_class_teacher, add_contact, save_pupils
@@ -233,6 +235,12 @@ def generate(
         say(
             f"Policy: {policy.name}; monitoring raised {len(alerts.created)} alerts up to yesterday"
         )
+    # As the daily monitoring job does after its transaction: a case for each pupil a stage
+    # has reached, and each stage's letter drafted once (PDFs are rendered by the worker).
+    yesterday = today - timedelta(days=1)
+    cases = open_cases_for_alerts(school=school, as_of=yesterday, actor_label=ACTOR)
+    letters = generate_stage_letters(school=school, today=yesterday, actor_label=ACTOR)
+    say(f"Casework: {len(cases)} cases opened, {len(letters)} stage letters drafted")
     return DemoResult(school, plan, contacts, saved, usernames)
 
 

@@ -344,3 +344,27 @@ def test_the_pupil_with_a_long_term_illness_carries_the_flag():
 
     assert ill and flagged == ill
     assert set(Pupil.objects.filter(medical_plan=True).values_list("upn", flat=True)) >= flagged
+
+
+@pytest.mark.django_db
+def test_the_demo_school_has_its_stage_letters_drafted_once_on_open_cases():
+    from rollbook.casework.models import Case
+    from rollbook.letters.actions import generate_stage_letters
+    from rollbook.letters.models import Letter
+    from rollbook.policy.kinds import ActionKind
+    from rollbook.policy.models import PolicyAction
+
+    result = generate(seed=7, today=TODAY, pupils_per_class=SMALL)
+    school = result.school
+
+    letter_actions = PolicyAction.objects.filter(school=school, kind=ActionKind.LETTER)
+    letters = Letter.objects.filter(school=school)
+    assert letter_actions.exists()  # preset 002's stages reached some demo pupils
+    assert sorted(letters.values_list("policy_action_id", flat=True)) == sorted(
+        letter_actions.exclude(alert__status="dismissed").values_list("pk", flat=True)
+    )
+    assert set(letters.values_list("pupil_id", flat=True)) <= set(
+        Case.objects.filter(school=school, status="open").values_list("pupil_id", flat=True)
+    )
+    # The next day's monitoring drafts nothing again.
+    assert generate_stage_letters(school=school, today=TODAY, actor_label="test") == []
