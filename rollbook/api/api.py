@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AuthRateThrottle
 
 from rollbook.api.auth import TokenAuth
-from rollbook.api.routers import alerts, marks, pupils, school, statistics
+from rollbook.api.routers import absences, alerts, marks, pupils, school, statistics
 
 CODES = {
     400: "bad_request",
@@ -30,7 +30,7 @@ RATE = "600/m"  # per token
 api = NinjaAPI(
     title="Rollbook API",
     version="1",
-    description="Attendance registers for a school: pupils, classes, marks, alerts, statistics.",
+    description="Attendance registers for a school: pupils, contacts, classes, marks, absences reported by parents, alerts, statistics.",
     urls_namespace="api",
     openapi_url="/v1/openapi.json",
     docs_url=None,
@@ -96,3 +96,4 @@ api.add_router("/v1/pupils", pupils.router)
 api.add_router("/v1/marks", marks.router)
 api.add_router("/v1/statistics", statistics.router)
 api.add_router("/v1/alerts", alerts.router)
+api.add_router("/v1/absence-reports", absences.router)

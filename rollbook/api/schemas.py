@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -156,6 +156,26 @@ class MarkPage(Schema):
 
 class AlertPage(Schema):
     items: list[AlertOut]
+    count: int
+    page: int
+    pages: int
+
+
+class AbsenceReportOut(Schema):
+    id: int
+    upn: str
+    first_date: date
+    first_session: str
+    last_date: date
+    last_session: str
+    reason: str  # illness, medical, other
+    status: str  # pending, accepted, queried, withdrawn
+    code: str  # the code the office recorded on accepting ("" before)
+    submitted_at: datetime
+
+
+class AbsenceReportPage(Schema):
+    items: list[AbsenceReportOut]
     count: int
     page: int
     pages: int

@@ -296,6 +296,7 @@ def test_the_openapi_document_is_json_with_every_path(client):
         "/api/v1/marks",
         "/api/v1/statistics",
         "/api/v1/alerts",
+        "/api/v1/absence-reports",
     }
     assert set(doc["paths"]["/api/v1/marks"]) == {"get", "put"}
     assert client.post("/api/v1/openapi.json").status_code == 405
@@ -367,3 +368,41 @@ def test_a_ctf_download_is_the_pupils_file_and_is_audited(client, school, pupil)
     assert AuditEvent.objects.filter(kind="pupil.ctf_exported", pupil_id=pupil.pk).count() == 1
     dsl = token_for(school, role="dsl", name="DSL")
     assert_error(call(client, "get", f"pupils/{pupil.upn}/ctf", dsl), 403, "forbidden")
+
+
+def test_absence_reports_from_parents_are_listed_for_pupil_level_tokens(client, school, pupil):
+    from django.utils import timezone
+
+    from rollbook.absences.models import AbsenceReport
+    from rollbook.pupils.models import Contact
+
+    mum = Contact.objects.create(school=school, forename="Mum", surname="Sampleton")
+    for first, status in ((MON, "accepted"), (TUE, "pending")):
+        AbsenceReport.objects.create(
+            school=school,
+            pupil=pupil,
+            reported_by=mum,
+            submitted_at=timezone.now(),
+            first_date=first,
+            last_date=first,
+            reason="illness",
+            status=status,
+            code="I" if status == "accepted" else "",
+        )
+    token = token_for(school)
+
+    everything = call(client, "get", "absence-reports", token).json()
+    waiting = call(client, "get", "absence-reports", token, status="pending").json()
+    later = call(client, "get", "absence-reports", token, **{"from": TUE}).json()
+
+    assert everything["count"] == 2 and {r["upn"] for r in everything["items"]} == {pupil.upn}
+    assert [(r["first_date"], r["code"]) for r in waiting["items"]] == [(TUE.isoformat(), "")]
+    assert [r["first_date"] for r in later["items"]] == [TUE.isoformat()]
+    assert_error(
+        call(client, "get", "absence-reports", token, **{"from": "2025-02-30"}), 422, "invalid"
+    )
+    assert_error(call(client, "get", "absence-reports", token, **{"from": "0"}), 422, "invalid")
+    governor = token_for(school, role="governor", name="Governors")
+    assert_error(call(client, "get", "absence-reports", governor), 403, "forbidden")
+    other = make_school(name="Hill Primary")
+    assert call(client, "get", "absence-reports", token_for(other)).json()["count"] == 0

@@ -501,6 +501,7 @@ TABLE: Mapping[str, Entry] = {
         pupil_level=False,
     ),
     "api:alerts": Entry(("GET",), {"school": API_TOKEN_ONLY}),
+    "api:absence_reports": Entry(("GET",), {"school": API_TOKEN_ONLY}),
     "api:contacts": Entry(
         ("GET",),
         {"own": API_TOKEN_ONLY, "other": API_TOKEN_ONLY},
