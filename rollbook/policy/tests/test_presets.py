@@ -435,7 +435,11 @@ def test_004_texts_families_at_90_or_below_inclusive(presets):
 
     assert stage.trigger.attendance_at_or_below_pct == 90
     assert stage.trigger.attendance_below_pct is None
-    assert stage.actions[0].kind == ActionKind.MESSAGE
+    # The text goes by the half-termly campaign, at the same inclusive threshold.
+    (low,) = [
+        c for c in presets["004_strategy_2024_25"].comms.campaigns if c.kind == "halfterm_low"
+    ]
+    assert low.at_or_below_pct == stage.trigger.attendance_at_or_below_pct
 
 
 def test_004_considers_frequent_late_comers_for_the_panel_with_a_documented_default(presets):
@@ -443,10 +447,10 @@ def test_004_considers_frequent_late_comers_for_the_panel_with_a_documented_defa
     trigger = p.stage("panel_lates").trigger
 
     assert (trigger.lates_at_least, trigger.lates_within_school_days) == (5, 30)
-    assert [a.kind for a in p.stage("halfterm_text_90").actions] == [
-        ActionKind.MESSAGE,
-        ActionKind.MEETING,
-    ]
+    # The half-termly text is a campaign (sent once per family), not a to-do per pupil.
+    assert [a.kind for a in p.stage("halfterm_text_90").actions] == [ActionKind.MEETING]
+    low = [c for c in p.comms.campaigns if c.kind == "halfterm_low"]
+    assert [c.at_or_below_pct for c in low] == [90]
     assert "'frequent late-comers' is not defined" in _gaps(p)
 
 
