@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count
 
@@ -150,6 +152,40 @@ def year_to_date(school: School, today: date) -> YearToDate:
         persistent_absence_rate=Rate(summary.persistent_absence_rate),
         severe_absentees=summary.severe_absentees,
     )
+
+
+@dataclass(frozen=True)
+class WeekSoFar:
+    """This school week to today against the school's target and the same days a year ago."""
+
+    first_day: date
+    last_day: date
+    attendance: Fraction | None
+    target_pct: Decimal | None
+    last_year: Fraction | None  # the same weekdays 52 weeks earlier
+
+    @property
+    def vs_target(self) -> Fraction | None:
+        if self.attendance is None or self.target_pct is None:
+            return None
+        return self.attendance - Fraction(self.target_pct)
+
+    @property
+    def vs_last_year(self) -> Fraction | None:
+        if self.attendance is None or self.last_year is None:
+            return None
+        return self.attendance - self.last_year
+
+
+LAST_YEAR = timedelta(days=364)  # 52 weeks: the same weekdays a year earlier
+
+
+def week_so_far(school: School, today: date, target_pct: Decimal | None) -> WeekSoFar:
+    """Attendance from Monday to `today`, each pupil counted only while on roll (2 queries)."""
+    monday = today - timedelta(days=today.weekday())
+    this = summarise(pupil_tallies(school, monday, today).values()).tally
+    then = summarise(pupil_tallies(school, monday - LAST_YEAR, today - LAST_YEAR).values()).tally
+    return WeekSoFar(monday, today, this.attendance_rate, target_pct, then.attendance_rate)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from rollbook.core.access import require_aggregates, school_for
+from rollbook.core.access import AGGREGATE_ROLES, require_aggregates, roles_at, school_for
+from rollbook.policy.monitoring import active_policy
 from rollbook.portal.access import parent_account
 from rollbook.registers.rules import percent, summarise
 from rollbook.reports import actions, exports, queries
 from rollbook.reports.groups import SUPPRESS_BELOW, breakdown, group_analysis
 from rollbook.reports.national import latest_full_year
-from rollbook.reports.queries import school_today
+from rollbook.reports.queries import school_today, week_so_far
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -27,9 +28,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             return redirect("portal:home")
         return render(request, "reports/home.html", {"school": None})
     today = timezone.localdate()
-    return render(
-        request, "reports/home.html", {"school": school, "summary": school_today(school, today)}
-    )
+    policy, _ = active_policy(school)
+    context = {
+        "school": school,
+        "summary": school_today(school, today),
+        "week": week_so_far(school, today, policy.school_target_pct),
+        # Links further in, for those who may open the reports (the pages check again).
+        "can_report": bool(roles_at(request.user, school) & AGGREGATE_ROLES),
+    }
+    return render(request, "reports/home.html", context)
 
 
 @require_GET

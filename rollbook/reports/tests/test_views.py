@@ -165,8 +165,38 @@ def test_home_runs_a_fixed_number_of_queries(
 ):
     client.force_login(office)
 
-    # session, user, staff role + school, school_today's six, the navigation's roles
-    with django_assert_max_num_queries(10):
+    # session, user, staff role + school, school_today's six, this week and the same days last
+    # year (two), the school's policy, the user's roles, the navigation's roles
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("home"))
 
     assert response.status_code == 200
+
+
+def test_home_shows_this_week_against_the_target_and_last_year(
+    client, oakfield, office, on_wednesday
+):
+    from rollbook.policy.actions import adopt_preset
+
+    adopt_preset(actor_label="test", school=oakfield.school, preset="001_everyones_business")
+    client.force_login(office)
+
+    html = client.get(reverse("home")).content.decode()
+
+    week = html.split("This week so far")[1].split("so far</h2>")[0]
+    # Monday 9 to Wednesday 11 March: only today's marks. Attended Amy / and \\, Dev L; Cara I
+    # authorised, Ben N unauthorised; Cara's Y2 is not possible: 3 of 5 = 60.0%.
+    assert "60.0%" in week
+    assert "Against the target (96" in week and "-36.0 points" in week
+    assert "No data" in week  # no marks on the same days of 2025
+    assert "Look closer" in html and reverse("review_report") in html
+
+
+def test_home_has_no_report_links_for_a_class_teacher(client, oakfield, on_wednesday):
+    from rollbook.core.models import Role
+
+    client.force_login(builders.staff(oakfield.school, "teacher", Role.TEACHER))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "This week so far" in html and "Look closer" not in html
