@@ -51,3 +51,4 @@ def test_home_renders_with_a_summary(request_):
     assert "Morning register" in html
     assert "Afternoon register" in html
     assert "No marks yet" in html
+    assert "This week so far" not in html  # the card needs `week`; without it, left out
