@@ -25,6 +25,7 @@ from rollbook.absences.actions import (
 from rollbook.absences.forms import AcceptForm, QueryForm
 from rollbook.absences.models import AbsenceReport, ReportStatus
 from rollbook.core.access import require_office
+from rollbook.core.downloads import upload_download
 from rollbook.leave.rules import sessions_between
 from rollbook.portal.notify import tell_parents
 from rollbook.registers.models import Mark
@@ -144,12 +145,6 @@ def inbox_evidence(request, report_id: int) -> HttpResponse:
     report = get_report_for_office(request.user, report_id)
     if not report.evidence:
         raise Http404("No evidence was uploaded with this report.")
-    extension = report.evidence.name.rsplit(".", 1)[-1]
-    with report.evidence.open("rb") as file:
-        response = HttpResponse(
-            file.read(), content_type=report.evidence_type or "application/octet-stream"
-        )
-    name = f"absence-report-{report.pk}-evidence.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return upload_download(
+        report.evidence, report.evidence_type, f"absence-report-{report.pk}-evidence"
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rollbook.core.access import require_office
 from rollbook.core.calendar import academic_year_of
+from rollbook.core.downloads import upload_download
 from rollbook.leave import rules
 from rollbook.leave.access import (
     get_leave_for_decider,
@@ -237,15 +238,9 @@ def request_evidence(request, leave_id: int):
     leave = get_leave_for_office(request.user, leave_id)
     if not leave.evidence_file:
         raise Http404("No file was uploaded with this request.")
-    extension = leave.evidence_file.name.rsplit(".", 1)[-1]
-    with leave.evidence_file.open("rb") as file:
-        response = HttpResponse(
-            file.read(), content_type=leave.evidence_type or "application/octet-stream"
-        )
-    name = f"leave-request-{leave.pk}-evidence.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return upload_download(
+        leave.evidence_file, leave.evidence_type, f"leave-request-{leave.pk}-evidence"
+    )
 
 
 @require_GET

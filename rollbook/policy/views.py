@@ -45,13 +45,10 @@ def alert_list(request):
     # Each alert carries its decision form: 50 a page keeps the page small (200 were 841 KB
     # and missed the 200 ms page budget in bench/staff_pages.py).
     page = Paginator(_alerts(school, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "school": school,
         "alerts": page,
         "page": page,
-        "search": query.urlencode(),
         "filters": filters,
         "counts": [(k, KIND_LABELS.get(k, k), n) for k, n in sorted(counts.items())],
         "policy": policy,

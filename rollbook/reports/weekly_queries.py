@@ -22,8 +22,7 @@ from rollbook.policy.monitoring import active_policy
 from rollbook.registers.queries import pupil_tallies
 from rollbook.registers.rules import Tally
 from rollbook.reports import weekly
-
-LAST_YEAR = timedelta(days=364)  # 52 weeks back: the same weekdays a year earlier
+from rollbook.reports.queries import LAST_YEAR
 
 
 def weekly_report(
