@@ -18,14 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Q
 
 from rollbook.core.access import AGGREGATE_ROLES, PUPIL_READ_ROLES
 from rollbook.core.calendar import TermDates
 from rollbook.core.models import School, StaffRole, Term
-from rollbook.registers.codes import REFORM_2024
 from rollbook.registers.models import Mark
-from rollbook.registers.rules import Summary, summarise, tally_counts
+from rollbook.registers.queries import ON_ROLL, tallies_by
+from rollbook.registers.rules import Summary, summarise
 from rollbook.reports import trust
 from rollbook.reports.national import latest_full_year
 
@@ -77,21 +77,12 @@ def school_summaries(windows: dict[int, tuple[date, date]]) -> dict[int, Summary
     in_window = Q()
     for school_id, (first, last) in windows.items():
         in_window |= Q(school_id=school_id, date__range=(first, last))
-    marks = (
-        Mark.objects.filter(in_window, date__gte=F("pupil__admission_date"))
-        .filter(Q(pupil__leaving_date__isnull=True) | Q(date__lte=F("pupil__leaving_date")))
-        .values("school_id", "pupil_id", "code")
-    )
-    era = Case(
-        When(date__gte=REFORM_2024, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    counts: dict[tuple[int, int], list[tuple[str, date, int]]] = defaultdict(list)
-    for row in marks.annotate(era=era, n=Count("id"), on=Min("date")).order_by():
-        counts[(row["school_id"], row["pupil_id"])].append((row["code"], row["on"], row["n"]))
+    # The same counting as registers.queries.pupil_tallies, for every school in one query.
+    tallies = tallies_by(Mark.objects.filter(in_window, ON_ROLL), "school_id", "pupil_id")
     per_school: dict[int, list] = {school_id: [] for school_id in windows}
-    for (school_id, _), pupil_counts in counts.items():
-        per_school[school_id].append(tally_counts(pupil_counts))
-    return {school_id: summarise(tallies) for school_id, tallies in per_school.items()}
+    for (school_id, _), tally in tallies.items():
+        per_school[school_id].append(tally)
+    return {school_id: summarise(found) for school_id, found in per_school.items()}
 
 
 def dashboard(user, key: str, today: date) -> trust.TrustDashboard:
