@@ -7,8 +7,11 @@ inside it but not allowed → 403.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from rollbook.core.models import Role, School, StaffRole
@@ -19,6 +22,45 @@ OFFICE_ROLES = frozenset({Role.OFFICE, Role.ATTENDANCE_LEAD, Role.HEAD, Role.ADM
 PUPIL_READ_ROLES = OFFICE_ROLES | {Role.DSL, Role.SENCO}
 
 
+# The roles of the users seen in the current request, by user id. A view asks "which school?"
+# and "which roles?" several times (the access check, the page's own logic, the navigation);
+# `RequestScopeMiddleware` gives each request a fresh dict so the answer is one query per
+# request, and never outlives it: outside a request (commands, jobs, tests calling helpers)
+# nothing is kept and every call reads the database.
+_grants_this_request: ContextVar[dict[int, tuple[StaffRole, ...]] | None] = ContextVar(
+    "grants_this_request", default=None
+)
+
+
+class RequestScopeMiddleware:
+    """Opens the per-request role cache (put it before anything that checks access)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _grants_this_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _grants_this_request.reset(token)
+
+
+def staff_grants(user) -> tuple[StaffRole, ...]:
+    """The user's staff roles with their schools, oldest first (one query per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cache = _grants_this_request.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    grants = tuple(
+        StaffRole.objects.filter(user_id=user.pk).select_related("school").order_by("id")
+    )
+    if cache is not None:
+        cache[user.pk] = grants
+    return grants
+
+
 def school_for(user: AbstractBaseUser | AnonymousUser | None) -> School | None:
     """The school a signed-in user works at: the school of their first staff role.
 
@@ -27,9 +69,9 @@ def school_for(user: AbstractBaseUser | AnonymousUser | None) -> School | None:
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    role = StaffRole.objects.filter(user_id=user.pk).select_related("school").order_by("id").first()
-    if role is not None:
-        return role.school
+    grants = staff_grants(user)
+    if grants:
+        return grants[0].school
     if getattr(user, "is_superuser", False):
         return School.objects.order_by("name", "id").first()
     return None
@@ -40,9 +82,7 @@ def roles_at(user, school: School) -> frozenset[str]:
         return frozenset()
     if getattr(user, "is_superuser", False):
         return frozenset({Role.ADMIN})
-    return frozenset(
-        StaffRole.objects.filter(user_id=user.pk, school=school).values_list("role", flat=True)
-    )
+    return frozenset(g.role for g in staff_grants(user) if g.school_id == school.pk)
 
 
 def require_school(user) -> School:
@@ -76,10 +116,17 @@ def groups_for_user(user, school: School):
 def get_group_for_user(user, group_id: int):
     """A class the user may take the register for, or 404/403."""
     school = require_school(user)
-    group = school.registration_groups.filter(pk=group_id).first()
+    groups = school.registration_groups.filter(pk=group_id)
+    office = is_office(user, school)
+    if not office:  # whether they teach it comes back with the class: one query either way
+        teaches = groups.model.teachers.through.objects.filter(
+            registrationgroup_id=OuterRef("pk"), user_id=user.pk
+        )
+        groups = groups.annotate(taught_by_user=Exists(teaches))
+    group = groups.first()
     if group is None:
         raise Http404("No such class.")
-    if not is_office(user, school) and not group.teachers.filter(pk=user.pk).exists():
+    if not office and not group.taught_by_user:
         raise PermissionDenied("You can only take registers for your own classes.")
     return group
 

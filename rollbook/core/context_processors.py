@@ -1,7 +1,13 @@
 from django.urls import reverse
 
-from rollbook.core.access import AGGREGATE_ROLES, OFFICE_ROLES, PUPIL_READ_ROLES, school_for
-from rollbook.core.models import Role, StaffRole
+from rollbook.core.access import (
+    AGGREGATE_ROLES,
+    OFFICE_ROLES,
+    PUPIL_READ_ROLES,
+    school_for,
+    staff_grants,
+)
+from rollbook.core.models import Role
 
 # (label, URL name, roles that see it; None: every signed-in user with a school)
 NAVIGATION = (
@@ -30,18 +36,11 @@ def school(request):
     cache: dict = {}
 
     def load():
-        """One query: the user's roles with their schools (the first role's school is theirs)."""
+        """The user's roles with their schools (the first role's school is theirs), which the
+        view has usually loaded already for its access check."""
         if "school" not in cache:
             user = getattr(request, "user", None)
-            grants = (
-                list(
-                    StaffRole.objects.filter(user_id=user.pk)
-                    .select_related("school")
-                    .order_by("id")
-                )
-                if user and user.is_authenticated
-                else []
-            )
+            grants = staff_grants(user)
             if grants:
                 cache["school"] = grants[0].school
                 cache["roles"] = frozenset(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -61,17 +61,22 @@ class School(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"
 
-    def calendar(self) -> calendar.SchoolCalendar:
-        """The school's calendar as plain values for the pure rules."""
-        terms = tuple(
-            calendar.TermDates(t.name, t.start_date, t.end_date)
-            for t in self.terms.order_by("start_date")
-        )
+    def calendar(self, *, around: date | None = None) -> calendar.SchoolCalendar:
+        """The school's calendar as plain values for the pure rules.
+
+        `around`: only the term holding that day and that day's closures, which answers
+        everything about that one day (the register page asks only that) for less reading.
+        """
+        terms, closures = self.terms.order_by("start_date"), self.closures.all()
+        if around is not None:
+            terms = terms.filter(start_date__lte=around, end_date__gte=around)
+            closures = closures.filter(date=around)
+        terms = tuple(calendar.TermDates(t.name, t.start_date, t.end_date) for t in terms)
         closures = tuple(
             calendar.ClosureDay(
                 c.date, calendar.Session(c.session) if c.session else None, c.reason
             )
-            for c in self.closures.all()
+            for c in closures
         )
         return calendar.SchoolCalendar(terms=terms, closures=closures)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rollbook.core import audit
@@ -50,6 +50,37 @@ class RegisterConflict(MarkError):
         super().__init__(f"someone else changed this register while you had it open: {names}")
 
 
+@dataclass(frozen=True)
+class OpenRegister:
+    """A class's register for one session as it stands: the pupils on roll, their marks and
+    the register row (None until first saved)."""
+
+    pupils: list[Pupil]
+    marks: dict[int, Mark]
+    register: Register | None
+    locked: bool  # read with the marks locked, inside the transaction that will save
+
+
+def open_register(
+    group: RegistrationGroup, day: date, session: Session, *, lock: bool = False
+) -> OpenRegister:
+    """Read a register (three queries). With `lock`, inside `transaction.atomic()`, the marks
+    stay locked until the transaction ends, so the form can be checked and the register saved
+    against one reading: `take_register(..., opened=...)` then reads nothing again."""
+    if lock and not connection.in_atomic_block:
+        raise RuntimeError("open_register(lock=True) must run inside transaction.atomic()")
+    pupils = list(group.pupils.on_roll(day))
+    marks = Mark.objects.filter(pupil_id__in=[p.pk for p in pupils], date=day, session=session)
+    if lock:
+        marks = marks.select_for_update()
+    register = (
+        Register.objects.filter(registration_group=group, date=day, session=session)
+        .select_related("submitted_by")
+        .first()
+    )
+    return OpenRegister(pupils, {m.pupil_id: m for m in marks}, register, lock)
+
+
 def check_entry(entry: Entry, pupil: Pupil, day: date, office: bool) -> str | None:
     if codes.check_code(entry.code, day) is not None:
         return f"{pupil.display_name}: {entry.code!r} is not a code that can be recorded for {day}"
@@ -77,21 +108,23 @@ def take_register(
     office: bool,
     reason: str = "",
     now: datetime | None = None,
+    opened: OpenRegister | None = None,
 ) -> Register:
     """Save a class's register. Every pupil on roll must end up with a mark.
 
     A teacher may enter only teacher codes and cannot change marks the office set.
     Any change to a mark that already exists needs a reason. If someone else changed a mark
     since the form was opened, nothing is saved and the conflicts are reported.
+    `opened`: the register as the caller read it with `open_register(lock=True)` in the
+    transaction this runs in (the register page's save does, to check its form).
     """
     now = now or timezone.now()
-    pupils = {p.pk: p for p in group.pupils.on_roll(day)}
-    existing = {
-        m.pupil_id: m
-        for m in Mark.objects.select_for_update().filter(
-            pupil_id__in=pupils, date=day, session=session
-        )
-    }
+    if opened is None:
+        opened = open_register(group, day, session, lock=True)
+    elif not opened.locked:
+        raise ValueError("take_register needs the register read with open_register(lock=True)")
+    pupils = {p.pk: p for p in opened.pupils}
+    existing = opened.marks
     problems, conflicts, new_rows, changed, revisions = [], [], [], [], []
     for entry in entries:
         pupil = pupils.get(entry.pupil_id)
@@ -141,25 +174,29 @@ def take_register(
         raise RegisterConflict(conflicts)
     if problems:
         raise MarkError("; ".join(problems))
+    # No savepoints: on an IntegrityError the exception leaves this atomic block, which rolls
+    # the whole save back; nothing else runs in the failed transaction.
     try:
-        with transaction.atomic():
-            insert_marks(group.school, new_rows, Source.REGISTER, user_or_none(actor), now, None)
+        insert_marks(group.school, new_rows, Source.REGISTER, user_or_none(actor), now, None)
     except IntegrityError as e:  # another person's first save won the race
         raise RegisterConflict([]) from e
     Mark.objects.bulk_update(changed, ["code", "minutes_late", "source", "updated_at", "version"])
     MarkRevision.objects.bulk_create(revisions)
-    if not new_rows and not changed:
-        existing_register = Register.objects.filter(
-            registration_group=group, date=day, session=session
-        ).first()
-        if existing_register is not None:
-            return existing_register  # saved again unchanged: nothing to record
-    register, created = Register.objects.get_or_create(
-        registration_group=group,
-        date=day,
-        session=session,
-        defaults={"school": group.school, "submitted_by": user_or_none(actor), "submitted_at": now},
-    )
+    register, created = opened.register, opened.register is None
+    if register is not None and not new_rows and not changed:
+        return register  # saved again unchanged: nothing to record
+    if created:
+        try:
+            register = Register.objects.create(
+                school=group.school,
+                registration_group=group,
+                date=day,
+                session=session,
+                submitted_by=user_or_none(actor),
+                submitted_at=now,
+            )
+        except IntegrityError as e:  # saved by someone else since it was read
+            raise RegisterConflict([]) from e
     audit.record(
         "register.submitted" if created else "register.amended",
         actor=actor,

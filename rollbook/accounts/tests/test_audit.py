@@ -173,9 +173,9 @@ def test_the_log_is_paged_and_filters_as_an_htmx_partial(client, world):
 def test_the_log_page_has_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     client.force_login(world["users"]["head"])
     client.get(URL)
-    # session, user, school (x2: navigation and access), roles, kinds, actors, count, rows,
-    # pupil names, navigation roles
-    with django_assert_num_queries(10):
+    # session, user, the user's roles with their schools (once: access and navigation), kinds,
+    # actors, count, rows, pupil names
+    with django_assert_num_queries(8):
         client.get(URL)
 
 

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +73,32 @@ def test_academic_years_run_from_august():
 def test_a_school_day_is_always_an_in_term_weekday(day):
     if AUTUMN.is_school_day(day):
         assert day.weekday() < 5 and AUTUMN.is_in_term(day)
+
+
+@pytest.mark.django_db
+def test_the_calendar_around_one_day_answers_that_day_as_the_whole_calendar_does():
+    """The register page reads only the term and closures of its day; for that day every
+    answer must be the same as the whole calendar's (term edges, half terms, bank holidays,
+    weekends, whole-day and half-day closures)."""
+    from datetime import timedelta
+
+    from rollbook.core.models import Closure
+    from rollbook.core.tests.factories import make_school
+
+    school = make_school()
+    Closure.objects.create(school=school, date=date(2025, 9, 19), reason="INSET")
+    Closure.objects.create(school=school, date=date(2025, 10, 3), session="PM", reason="Training")
+    whole = school.calendar()
+    day = date(2025, 8, 25)
+    while day <= date(2026, 1, 16):
+        around = school.calendar(around=day)
+        assert around.is_school_day(day) == whole.is_school_day(day), day
+        for session in (Session.AM, Session.PM):
+            assert around.is_school_session(day, session) == whole.is_school_session(day, session)
+        day += timedelta(days=1)
+    assert not school.calendar(around=date(2025, 10, 3)).is_school_session(
+        date(2025, 10, 3), Session.PM
+    )
+    assert school.calendar(around=date(2025, 10, 3)).is_school_session(
+        date(2025, 10, 3), Session.AM
+    )

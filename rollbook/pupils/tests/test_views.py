@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 5, 7)  # Thursday in Summer 1, 2025/26
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# The pupil page: session, user, the user's school, the pupil, the user's roles (twice:
-# access and the page), terms, closures, marks, contacts, mark revisions, the roles of the
-# people who changed marks, attendance at previous schools (CTF) and the header's school.
-QUERIES_PROFILE_PAGE = 14  # incl. attendance at previous schools (CTF)
+# The pupil page: session, user, the user's roles with their schools (once a request, for
+# access, the page and the header), the pupil, terms, closures, marks, contacts, mark
+# revisions, the roles of the people who changed marks and attendance at previous schools (CTF).
+QUERIES_PROFILE_PAGE = 11
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from rollbook.registers.register_actions import (
     Entry,
     RegisterConflict,
     bulk_code,
+    open_register,
     record_late_arrival,
     take_register,
 )
@@ -271,3 +272,62 @@ def test_saving_an_unchanged_register_again_records_nothing(klass, teacher):
 
     assert again == Register.objects.get()
     assert AuditEvent.objects.filter(kind__startswith="register.").count() == 1
+
+
+def test_saving_against_a_register_read_without_locks_is_refused(klass, teacher):
+    """The page's save passes the reading it checked its form against; it must be the locked
+    one, or a mark saved in between could be overwritten without a conflict."""
+    group, pupils = klass
+
+    with pytest.raises(ValueError, match="lock=True"):
+        take_register(
+            actor=teacher,
+            group=group,
+            day=MON,
+            session=Session.AM,
+            entries=all_present(pupils),
+            office=False,
+            opened=open_register(group, MON, Session.AM),
+        )
+
+    assert not Mark.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_reading_needs_a_transaction(klass):
+    group, _ = klass
+
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        open_register(group, MON, Session.AM, lock=True)
+
+
+def test_a_register_read_and_saved_in_one_transaction_reports_an_earlier_save(klass, teacher):
+    """Two saves of the same first register: the second one's reading (no marks, no register)
+    is out of date by the time it inserts, and it is told, with nothing saved twice."""
+    group, pupils = klass
+    from django.db import transaction
+
+    with transaction.atomic():
+        stale = open_register(group, MON, Session.AM, lock=True)
+    take_register(
+        actor=teacher,
+        group=group,
+        day=MON,
+        session=Session.AM,
+        entries=all_present(pupils),
+        office=False,
+    )
+
+    with pytest.raises(RegisterConflict), transaction.atomic():
+        take_register(
+            actor=teacher,
+            group=group,
+            day=MON,
+            session=Session.AM,
+            entries=[Entry(p.pk, "N") for p in pupils],
+            office=False,
+            opened=stale,
+        )
+
+    assert Mark.objects.count() == 3 and set(Mark.objects.values_list("code", flat=True)) == {"/"}
+    assert Register.objects.count() == 1

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +26,12 @@ from rollbook.registers.actions import MarkError
 from rollbook.registers.forms import ErrorLink, RegisterForm, error_links
 from rollbook.registers.models import Mark, Register, RegisterChase
 from rollbook.registers.office import SESSION_LABELS, Chase, person
-from rollbook.registers.register_actions import RegisterConflict, take_register
+from rollbook.registers.register_actions import (
+    OpenRegister,
+    RegisterConflict,
+    open_register,
+    take_register,
+)
 from rollbook.registers.views import common
 
 TEMPLATE = "registers/register_take.html"
@@ -57,10 +63,20 @@ class Sheet:
     day: date
     session: Session
     now: datetime
-    pupils: list[Pupil]
-    marks: dict[int, Mark]
-    register: Register | None
+    opened: OpenRegister
     unavailable: str  # why this register cannot be taken, or ""
+
+    @property
+    def pupils(self) -> list[Pupil]:
+        return self.opened.pupils
+
+    @property
+    def marks(self) -> dict[int, Mark]:
+        return self.opened.marks
+
+    @property
+    def register(self) -> Register | None:
+        return self.opened.register
 
     @property
     def session_label(self) -> str:
@@ -91,14 +107,17 @@ def register_list(request: common.HtmxHttpRequest) -> HttpResponse:
 def register_take(
     request: common.HtmxHttpRequest, group_id: int, day: date, session: Session
 ) -> HttpResponse:
-    sheet = _sheet(request.user, group_id, day, session, common.now())
     if request.method == "GET":
+        sheet = _sheet(request.user, group_id, day, session, common.now())
         return _show(request, sheet, _form(sheet))
-    form = _form(sheet, request.POST)
-    if sheet.unavailable or not form.is_valid():
-        return _show(request, sheet, form)
     try:
-        _take(request.user, sheet, form)
+        # The form is checked and the register saved against one reading, marks locked.
+        with transaction.atomic():
+            sheet = _sheet(request.user, group_id, day, session, common.now(), lock=True)
+            form = _form(sheet, request.POST)
+            valid = not sheet.unavailable and form.is_valid()
+            if valid:
+                _take(request.user, sheet, form)
     except RegisterConflict as e:
         form.reload(_marks(sheet.pupils, day, session), e.conflicts)
         return _show(request, sheet, form, _conflict_links(e))
@@ -106,6 +125,8 @@ def register_take(
         return _show(
             request, sheet, form, [ErrorLink(_sentence(p), "#pupils") for p in str(e).split("; ")]
         )
+    if not valid:
+        return _show(request, sheet, form)
     saved = "Changes saved" if sheet.register else "Register saved"
     return common.saved(request, request.path, f"{saved} at {timezone.localtime(sheet.now):%H:%M}")
 
@@ -120,6 +141,7 @@ def _take(user, sheet: Sheet, form: RegisterForm) -> None:
         office=sheet.office,
         reason=form.cleaned_data["reason"],
         now=sheet.now,
+        opened=sheet.opened,
     )
 
 
@@ -159,10 +181,12 @@ def _statuses(
     return statuses
 
 
-def _sheet(user, group_id: int, day: date, session: Session, now: datetime) -> Sheet:
+def _sheet(
+    user, group_id: int, day: date, session: Session, now: datetime, *, lock: bool = False
+) -> Sheet:
     group = get_group_for_user(user, group_id)
     school = group.school
-    pupils = list(group.pupils.on_roll(day))
+    opened = open_register(group, day, session, lock=lock)
     return Sheet(
         group=group,
         school=school,
@@ -170,12 +194,10 @@ def _sheet(user, group_id: int, day: date, session: Session, now: datetime) -> S
         day=day,
         session=session,
         now=now,
-        pupils=pupils,
-        marks=_marks(pupils, day, session),
-        register=Register.objects.filter(registration_group=group, date=day, session=session)
-        .select_related("submitted_by")
-        .first(),
-        unavailable=_unavailable(school.calendar(), day, session, timezone.localdate(now)),
+        opened=opened,
+        unavailable=_unavailable(
+            school.calendar(around=day), day, session, timezone.localdate(now)
+        ),
     )
 
 
