@@ -229,8 +229,13 @@ MAILERS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"svg_styles": {"()": "rollbook.core.logs.DropSvgStyleWarnings"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "weasyprint": {"filters": ["svg_styles"]},
+        "weasyprint.progress": {"level": "WARNING"},  # "Step 5 - Creating layout" per PDF
+    },
 }
 
 # --- Messages to families (rollbook.comms): "console" logs them (make run), "notify" sends

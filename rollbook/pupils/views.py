@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -138,7 +137,6 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "rows": pupil_rows(school, list(page.object_list), today),
-        "search": urlencode({"q": query or ""} | ({"left": "on"} if left else {})),
         "is_office": access.is_office(request.user, school),  # the import links
     }
     return render(request, _partial(request, "pupils/pupil_list.html", "results"), context)

@@ -179,6 +179,16 @@ def test_the_list_pages_through_many_pupils(client, office, school):
     assert "Page 2 of 2" in second and second.count('class="govuk-table__row"') == 2
 
 
+def test_the_page_links_keep_the_search(client, office, school):
+    for i in range(51):
+        make_pupil(school, legal_surname=f"Smith{i:02d}", class_name="3A")
+    client.force_login(office)
+
+    first = client.get(reverse("pupils:list"), {"q": "smith", "left": "on"}).content.decode()
+
+    assert 'href="?q=smith&amp;left=on&amp;page=2" rel="next"' in first
+
+
 def test_a_governor_cannot_list_pupils(client, school, amy):
     client.force_login(person(school, "gov", Role.GOVERNOR))
 
