@@ -22,9 +22,9 @@ N x 30 marks for the session, one per pupil, the codes each teacher sent, one re
 and one `register.submitted` audit event per save.
 
 Two rounds (two school days) show the effect of the database connection setting:
-`CONN_MAX_AGE=0` (what config/settings.py ships: a new PostgreSQL connection per request,
-i.e. a backend process forked per request) and `CONN_MAX_AGE=60` (each server thread keeps
-its connection, as a deployment with gunicorn's gthread workers or a pooler would).
+`CONN_MAX_AGE=0` (a new PostgreSQL connection per request, i.e. a backend process forked per
+request) and `CONN_MAX_AGE=60` (each server thread keeps its connection, as a deployment with
+gunicorn's gthread workers or a pooler would; the default in config/settings.py).
 
 Why this server: no WSGI server is installed (gunicorn, uWSGI, waitress are not
 dependencies) and `runserver` is a development server that starts a thread per request.
