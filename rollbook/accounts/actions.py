@@ -1,7 +1,7 @@
 """Every write to staff sign-in devices, and the audit of audit-log exports; each audited.
 
 Device rows belong to django-otp (TOTPDevice for the authenticator app, StaticDevice with its
-StaticTokens for recovery codes). Removing two-factor deletes those rows, keys and codes
+StaticTokens for recovery codes, which hold keyed hashes of the codes: see `codes.py`). Removing two-factor deletes those rows, keys and codes
 included, on purpose: a secret nobody can use any more should not stay in the database. The
 audit row says who did it, to whom and why.
 """
@@ -15,6 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rollbook.accounts.codes import stored_form
 from rollbook.accounts.rules import RECOVERY_CODE_COUNT
 from rollbook.core import audit
 from rollbook.core.models import School
@@ -37,13 +38,17 @@ def _matching_step(key: str, code: str) -> int | None:
 
 
 def _new_recovery_codes(user) -> list[str]:
-    """Replace the user's recovery codes with a fresh set (old ones stop working)."""
+    """Replace the user's recovery codes with a fresh set (old ones stop working). The
+    database keeps only their keyed hashes (`codes.stored_form`); the codes are returned
+    to be shown once."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=stored_form(c)) for c in codes]
+    )
     return codes
 
 

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from rollbook.accounts import actions, queries, rules, sessions
+from rollbook.accounts.codes import stored_form
 from rollbook.accounts.forms import CodeForm, PasswordForm
 from rollbook.core.access import require_school, roles_at
 from rollbook.core.models import Role
@@ -227,7 +228,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         allowed, info = device.verify_is_allowed() if device else (True, None)
         if not allowed:
             form.add_error("code", _wait_message(info))
-        elif device is not None and verify_token(user, device.persistent_id, code):
+        elif device is not None and verify_token(
+            user, device.persistent_id, code if method == "totp" else stored_form(code)
+        ):
             otp_login(request, device)
             request.session.cycle_key()
             left = queries.codes_left(user) if method == "recovery" else 0
