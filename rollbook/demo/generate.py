@@ -28,6 +28,7 @@ from rollbook.core.calendar import (
 from rollbook.core.models import Role, School, StaffRole
 from rollbook.demo.attendance import Attendance, make_attendance, penalty_window_peak
 from rollbook.demo.people import People, PupilSpec, class_names, make_people
+from rollbook.demo.registration import record_admission_register
 from rollbook.demo.terms import inset_days, term_dates
 from rollbook.letters.actions import generate_stage_letters
 from rollbook.policy.actions import adopt_preset
@@ -231,6 +232,11 @@ def generate(
         usernames = _create_logins(school)
         say(f"Staff sign-ins: {len(usernames)} created")
         policy = adopt_preset(actor_label=ACTOR, school=school, preset=DEMO_PRESET)
+        entries, told, to_tell = record_admission_register(school, today, ACTOR)
+        say(
+            f"Admission register: {entries} entries this school year; the LA told of "
+            f"{told} joiners, {to_tell} still to tell"
+        )
         alerts = run_monitoring(school=school, as_of=today - timedelta(days=1), actor_label=ACTOR)
         say(
             f"Policy: {policy.name}; monitoring raised {len(alerts.created)} alerts up to yesterday"

@@ -368,3 +368,32 @@ def test_the_demo_school_has_its_stage_letters_drafted_once_on_open_cases():
     )
     # The next day's monitoring drafts nothing again.
     assert generate_stage_letters(school=school, today=TODAY, actor_label="test") == []
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_admission_register_with_one_la_notice_still_to_send():
+    from rollbook.admissions.models import AdmissionEntry
+    from rollbook.policy.models import PolicyAction
+
+    result = generate(seed=7, today=TODAY, pupils_per_class=SMALL)
+    school = result.school
+
+    entries = AdmissionEntry.objects.filter(school=school)
+    since = date(academic_year_of(TODAY), 8, 1)
+    joined = Pupil.objects.filter(school=school, admission_date__gte=since)
+    assert sorted(entries.values_list("pupil_id", flat=True)) == sorted(
+        joined.values_list("pk", flat=True)
+    )
+    owed = entries.filter(la_notice_required=True).order_by("admitted_on", "id")
+    assert owed.count() >= 2  # joiners from other schools, not Reception starters
+    first_day = min(entries.values_list("admitted_on", flat=True))
+    starters = entries.filter(pupil__year_group="R", admitted_on=first_day)
+    assert starters.exists() and not starters.filter(la_notice_required=True).exists()
+    *told, latest = owed
+    assert all(e.la_notified_on and e.la_notified_on > e.admitted_on for e in told)
+    assert all(e.la_notified_on <= e.la_notice_due_on for e in told)  # in time
+    assert latest.la_notified_on is None
+    open_tasks = PolicyAction.objects.filter(
+        school=school, status="open", alert__kind="la_new_pupil_notice"
+    )
+    assert list(open_tasks.values_list("pupil_id", flat=True)) == [latest.pupil_id]
