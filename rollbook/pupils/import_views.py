@@ -5,7 +5,9 @@
    for that source, else guessed from the header names).
 3. Preview the first rows as they will be imported, with every problem in the whole file.
 4. Import all or nothing through the CLI's own actions (`save_pupils`, `save_marks`), which
-   write the audit events, and save the mapping for the source.
+   write the audit events, and save the mapping for the source. The worker does this
+   (`import_runs.run_import`), so a year of marks does not hold the page.
+5. Watch the import's progress, then see what it did.
 
 Between steps the file's text is kept in the user's session (server-side, so never on disk
 under a guessable name, and gone when they sign out); `CsvFileField` limits its size.
@@ -14,21 +16,17 @@ under a guessable name, and gone when they sign out); `CsvFileField` limits its 
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from rollbook.core import access, audit
+from rollbook.core import access
 from rollbook.core.csvio import MAX_ERRORS_SHOWN
 from rollbook.core.models import School
 from rollbook.privacy.uploads import CsvFileField
+from rollbook.pupils import import_runs
 from rollbook.pupils import mapping as m
-from rollbook.pupils.actions import save_pupils
 from rollbook.pupils.models import ImportMapping
-from rollbook.registers.actions import save_marks
-from rollbook.registers.importing import PupilFacts
 
 SESSION_KEY = "rollbook_csv_import"
 
@@ -94,51 +92,6 @@ def csv_import(request: HttpRequest) -> HttpResponse:
     return render(request, "pupils/import_upload.html", {"form": form})
 
 
-def _facts(school: School) -> dict[str, PupilFacts]:
-    return {
-        upn: PupilFacts(pk, admitted, left, dob)
-        for upn, pk, admitted, left, dob in school.pupils.values_list(
-            "upn", "pk", "admission_date", "leaving_date", "date_of_birth"
-        )
-    }
-
-
-def _check(school: School, kind: str, table: m.Table, mapping: dict[str, str]):
-    raw = m.apply_mapping(table, mapping)
-    if kind == m.PUPILS:
-        rows, errors = m.check_pupils(raw)
-    else:
-        rows, errors = m.check_marks(raw, _facts(school), school.calendar())
-    return raw, rows, m.sorted_errors(table.errors, errors)
-
-
-@transaction.atomic
-def _import(request, school: School, pending: dict, mapping: dict[str, str], rows):
-    """Store the rows and the mapping together: a failure stores neither."""
-    label = f"{pending['source']} ({pending['name']})"
-    if pending["kind"] == m.PUPILS:
-        result = save_pupils(actor=request.user, school=school, rows=rows, source=label)
-    else:
-        result = save_marks(
-            actor=request.user, school=school, rows=rows, reason=f"imported from {label}"
-        )
-    saved = _saved(school, pending["kind"], pending["source"]) or ImportMapping(
-        school=school, kind=pending["kind"], source=pending["source"]
-    )
-    saved.mapping, saved.saved_at, saved.saved_by = mapping, timezone.now(), request.user
-    saved.save()
-    audit.record(
-        "import_mapping.saved",
-        actor=request.user,
-        school=school,
-        obj=saved,
-        source=saved.source,
-        import_kind=saved.kind,
-        mapping=mapping,
-    )
-    return result
-
-
 @require_http_methods(["GET", "POST"])
 def csv_import_map(request: HttpRequest) -> HttpResponse:
     """Steps 2-4: choose the columns, preview with every problem, then import."""
@@ -164,15 +117,20 @@ def csv_import_map(request: HttpRequest) -> HttpResponse:
         problems = m.mapping_problems(mapping, table.headers, kind)
         context["problems"] = problems
         if not problems:
-            raw, rows, errors = _check(school, kind, table, mapping)
+            raw, rows, errors = import_runs.check(school, kind, table, mapping)
             if request.POST.get("action") == "import" and not errors and rows:
-                result = _import(request, school, pending, mapping, rows)
-                request.session.pop(SESSION_KEY, None)
-                return render(
-                    request,
-                    "pupils/import_done.html",
-                    {"pending": pending, "result": result, "rows": len(rows)},
+                run = import_runs.start_import(
+                    actor=request.user,
+                    school=school,
+                    kind=kind,
+                    source=pending["source"],
+                    file_name=pending["name"],
+                    text=pending["text"],
+                    mapping=mapping,
+                    rows=len(raw),
                 )
+                request.session.pop(SESSION_KEY, None)
+                return redirect("pupils:csv_import_run", run_id=run.pk)
             mapped = [c for c in m.columns(kind) if mapping[c]]
             context["preview"] = {
                 "columns": mapped,
@@ -189,3 +147,19 @@ def csv_import_map(request: HttpRequest) -> HttpResponse:
         for col in m.columns(kind)
     ]
     return render(request, "pupils/import_map.html", context)
+
+
+@require_GET
+def csv_import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Step 5: the import's progress while the worker runs it, then what it did.
+
+    htmx polls the status partial while the run is going; without JavaScript the page has a
+    refresh link.
+    """
+    school = access.require_office(request.user)
+    run = school.import_runs.filter(pk=run_id).first()
+    if run is None:
+        raise Http404("No such import.")
+    template = "pupils/import_run.html"
+    htmx = getattr(request, "htmx", False)
+    return render(request, f"{template}#status" if htmx else template, {"run": run})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rollbook.core.calendar import SchoolCalendar
@@ -237,16 +237,27 @@ def apply_mapping(table: Table, mapping: Mapping[str, str]) -> list[tuple[int, d
     return [(line, {col: values[i] for col, i in index.items()}) for line, values in table.rows]
 
 
-def check_pupils(
-    rows: list[tuple[int, dict[str, str]]],
-) -> tuple[list[pupil_importing.PupilRow], list[LineError]]:
-    """Parse and check mapped pupil rows (as `pupils.actions.parse_pupils_file` does)."""
+Progress = Callable[[int], None]  # called with the number of rows checked so far
+PROGRESS_EVERY = 2000
+
+
+def _parse_all(rows, parse, progress: Progress | None) -> tuple[list, list[LineError]]:
     parsed, errors = [], []
-    for line, raw in rows:
-        row, row_errors = pupil_importing.parse_pupil_row(line, raw)
+    for n, (line, raw) in enumerate(rows, 1):
+        row, row_errors = parse(line, raw)
         errors += row_errors
         if row:
             parsed.append(row)
+        if progress and (n % PROGRESS_EVERY == 0 or n == len(rows)):
+            progress(n)
+    return parsed, errors
+
+
+def check_pupils(
+    rows: list[tuple[int, dict[str, str]]], progress: Progress | None = None
+) -> tuple[list[pupil_importing.PupilRow], list[LineError]]:
+    """Parse and check mapped pupil rows (as `pupils.actions.parse_pupils_file` does)."""
+    parsed, errors = _parse_all(rows, pupil_importing.parse_pupil_row, progress)
     errors += pupil_importing.check_pupil_rows(parsed)
     return parsed, errors
 
@@ -255,14 +266,14 @@ def check_marks(
     rows: list[tuple[int, dict[str, str]]],
     pupils: dict[str, mark_importing.PupilFacts],
     calendar: SchoolCalendar,
+    progress: Progress | None = None,
 ) -> tuple[list[mark_importing.MarkRow], list[LineError]]:
     """Parse and check mapped mark rows (as `registers.actions.parse_marks_file` does)."""
-    parsed, errors = [], []
-    for line, raw in rows:
-        row, row_errors = mark_importing.parse_mark_row(line, raw, pupils, calendar)
-        errors += row_errors
-        if row:
-            parsed.append(row)
+    parsed, errors = _parse_all(
+        rows,
+        lambda line, raw: mark_importing.parse_mark_row(line, raw, pupils, calendar),
+        progress,
+    )
     errors += mark_importing.check_duplicates(parsed)
     return parsed, errors
 

@@ -99,6 +99,9 @@ class Pupil(models.Model):
     # Circumstances a policy may adjust for (adapted letters, left out of class challenges).
     medical_plan = models.BooleanField("individual healthcare plan", default=False)
     long_term_illness = models.BooleanField("long-term illness", default=False)
+    # S002-68: illness is authorised (I) only with evidence seen. Set and cleared by the
+    # office with a reason through `absences.actions.set_evidence_required` (audited).
+    evidence_required = models.BooleanField("evidence required for illness", default=False)
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
     )
@@ -245,3 +248,53 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.kind} mapping"
+
+
+class ImportRun(models.Model):
+    """A CSV import from the browser, run by the worker so the page can show its progress.
+
+    `text` is the file (pupils' personal data): it is cleared when the run ends, done or
+    failed; a run still waiting for the worker keeps it until the worker takes it.
+    Checking the rows is counted as it goes (`rows_checked`); saving happens in one
+    transaction (all or nothing), so it shows as a single step.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        CHECKING = "checking", "Checking the rows"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_runs")
+    kind = models.CharField(max_length=10, choices=ImportMapping.Kind.choices)
+    source = models.CharField(max_length=60)
+    file_name = models.CharField(max_length=200)
+    mapping = models.JSONField(default=dict)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="[line, message] pairs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.source} ({self.file_name})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent_checked(self) -> int:
+        return 100 * self.rows_checked // self.rows_total if self.rows_total else 0

@@ -12,4 +12,5 @@ urlpatterns = [
     path("ctf/import/", transfer_views.ctf_import, name="ctf_import"),
     path("import/", import_views.csv_import, name="csv_import"),
     path("import/columns/", import_views.csv_import_map, name="csv_import_map"),
+    path("import/runs/<int:run_id>/", import_views.csv_import_run, name="csv_import_run"),
 ]

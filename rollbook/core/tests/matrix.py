@@ -275,6 +275,13 @@ def staff_member(side) -> dict:
     return {"user_id": grant.user_id}
 
 
+def import_run(side) -> dict:
+    """A finished CSV import of the side's school (made in test_authorisation_matrix)."""
+    from rollbook.pupils.models import ImportRun  # needs the apps loaded
+
+    return {"run_id": ImportRun.objects.filter(school=side.school).earliest("pk").pk}
+
+
 # Letters (rollbook/letters): the sample objects come from rollbook/letters/tests/samples.py.
 def letter(side) -> dict:
     from rollbook.letters.tests.samples import sample_letter_id  # needs the apps loaded
@@ -814,6 +821,10 @@ TABLE: Mapping[str, Entry] = {
     # columns page with nothing uploaded in the session sends the user back to the upload.
     "pupils:csv_import": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
     "pupils:csv_import_map": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    # An import's progress page: the office of the run's school; another school's is a 404.
+    "pupils:csv_import_run": Entry(
+        ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=import_run, pupil_level=False
+    ),
     # --- sign in and out -------------------------------------------------------------------
     # Signed-in users are sent on from the sign-in page; signing out ends on the sign-in page.
     "login": Entry(("GET", "POST"), {"school": who(allow=PERSONAS, login=())}, pupil_level=False),

@@ -35,7 +35,7 @@ from rollbook.policy.models import Alert, PolicyAction
 from rollbook.policy.monitoring import run_monitoring
 from rollbook.portal.tests.samples import add_portal_samples
 from rollbook.pupils.actions import add_class_teacher
-from rollbook.pupils.models import Pupil, RegistrationGroup
+from rollbook.pupils.models import ImportRun, Pupil, RegistrationGroup
 from rollbook.registers.models import Mark
 from rollbook.registers.register_actions import Entry, take_register
 
@@ -127,6 +127,10 @@ def _school(name: str, forename: str, surname: str, **flags) -> tuple[School, Pu
     run_monitoring(school=school, as_of=FRIDAY)
     add_leave_samples(pupil)
     add_letter_samples(pupil)
+    ImportRun.objects.create(  # a finished CSV import (matrix.import_run)
+        school=school, kind="marks", source="Arbor", file_name="marks.csv", status="done",
+        requested_at=NOW,
+    )  # fmt: skip
     return school, pupil
 
 

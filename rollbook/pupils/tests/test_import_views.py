@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from rollbook.core.models import AuditEvent, Role, StaffRole
 from rollbook.core.tests.factories import make_pupil, make_school
+from rollbook.pupils import import_runs
 from rollbook.pupils.import_views import SESSION_KEY
-from rollbook.pupils.models import ImportMapping, Pupil
+from rollbook.pupils.models import ImportMapping, ImportRun, Pupil
 from rollbook.pupils.rules import make_upn
 from rollbook.registers.models import Mark
 
@@ -80,10 +81,14 @@ def test_pupils_flow_errors_import_nothing_then_success_saves_the_mapping(client
     upload(client, "pupils", good, source="arbor")
     page = client.post(COLUMNS, ARBOR_MAPPING | {"action": "preview"}).content.decode()
     assert 'value="import"' in page and "govuk-error-summary" not in page
-    page = client.post(COLUMNS, ARBOR_MAPPING | {"action": "import"}).content.decode()
+    response = client.post(COLUMNS, ARBOR_MAPPING | {"action": "import"})
+    run = ImportRun.objects.get()
+    assert response.url == reverse("pupils:csv_import_run", args=[run.pk])
+    page = client.get(response.url).content.decode()  # the worker (immediate in tests) is done
     assert (
         "File imported" in page and '<dd class="govuk-summary-list__value" id="created">1<' in page
     )
+    assert run.status == "done" and run.text == ""  # the file's personal data is not kept
     assert Pupil.objects.get().legal_surname == "Able"
     saved = ImportMapping.objects.get()
     assert (saved.school, saved.kind, saved.source, saved.saved_by) == (
@@ -94,7 +99,7 @@ def test_pupils_flow_errors_import_nothing_then_success_saves_the_mapping(client
     )
     assert saved.mapping == ARBOR_MAPPING | {c: "" for c in saved.mapping if c not in ARBOR_MAPPING}
     kinds = set(AuditEvent.objects.values_list("kind", flat=True))
-    assert {"pupils.imported", "import_mapping.saved"} <= kinds
+    assert {"import.queued", "pupils.imported", "import_mapping.saved"} <= kinds
     assert SESSION_KEY not in client.session
     assert client.get(COLUMNS).url == UPLOAD  # the upload is gone once imported
 
@@ -133,7 +138,7 @@ def test_marks_flow(client, school):
 
     upload(client, "marks", header + f"{amy.upn},2025-11-03,AM,/\n{amy.upn},2025-11-03,PM,N\n",
            source="Bromcom")  # fmt: skip
-    page = client.post(COLUMNS, mapping | {"action": "import"}).content.decode()
+    page = client.post(COLUMNS, mapping | {"action": "import"}, follow=True).content.decode()
     assert '<dd class="govuk-summary-list__value" id="created">2<' in page
     assert sorted(Mark.objects.values_list("session", "code")) == [("AM", "/"), ("PM", "N")]
     assert ImportMapping.objects.get(kind="marks").mapping["session"] == "AM/PM"
@@ -162,3 +167,103 @@ def test_an_upload_is_not_used_at_another_school(client, school):
     session[SESSION_KEY] = session[SESSION_KEY] | {"school": school.pk + 1000}
     session.save()
     assert client.get(COLUMNS).url == UPLOAD
+
+
+# --- the run in the background ---------------------------------------------------------------
+
+
+def queued_run(school, text, mapping, kind="marks", **kw) -> ImportRun:
+    return ImportRun.objects.create(
+        school=school,
+        kind=kind,
+        source="Bromcom",
+        file_name="marks.csv",
+        mapping=mapping,
+        text=text,
+        rows_total=text.count("\n") - 1,
+        requested_at="2026-11-23T09:00Z",
+        **kw,
+    )
+
+
+MARK_MAPPING = {"upn": "UPN", "date": "Date", "session": "Session", "code": "Mark"}
+
+
+def test_a_run_is_imported_once_however_often_the_task_arrives(school):
+    amy = make_pupil(school, admission_date=date(2025, 9, 1))
+    run = queued_run(school, f"UPN,Date,Session,Mark\n{amy.upn},2025-11-03,AM,/\n", MARK_MAPPING)
+
+    assert import_runs.run_import(run.pk) is True
+    assert import_runs.run_import(run.pk) is False  # delivered again: nothing to do
+
+    run.refresh_from_db()
+    assert (run.status, run.created, run.rows_checked, run.text) == ("done", 1, 1, "")
+    assert Mark.objects.count() == 1 and run.finished_at is not None
+
+
+def test_rows_that_went_wrong_after_the_preview_import_nothing_and_say_why(client, school):
+    office_client(client, school)
+    amy = make_pupil(school, admission_date=date(2025, 9, 1))
+    text = f"UPN,Date,Session,Mark\n{amy.upn},2025-11-03,AM,/\n{amy.upn},2025-11-03,PM,ZZ\n"
+    run = queued_run(school, text, MARK_MAPPING)
+
+    import_runs.run_import(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == "failed" and run.text == "" and not Mark.objects.exists()
+    assert not ImportMapping.objects.exists()
+    page = client.get(reverse("pupils:csv_import_run", args=[run.pk])).content.decode()
+    assert "File not imported" in page and "Line 3:" in page and "hx-trigger" not in page
+
+
+def test_checking_reports_its_progress_as_it_goes(school, monkeypatch):
+    from rollbook.pupils import mapping
+
+    monkeypatch.setattr(mapping, "PROGRESS_EVERY", 2)
+    amy = make_pupil(school, admission_date=date(2025, 9, 1))
+    days = ["2025-11-03", "2025-11-04", "2025-11-05"]
+    text = "UPN,Date,Session,Mark\n" + "".join(
+        f"{amy.upn},{d},{s},/\n" for d in days for s in ("AM", "PM")
+    )
+    run = queued_run(school, text, MARK_MAPPING)
+    seen = []
+    real = import_runs._progress
+
+    def spy(r):
+        report = real(r)
+        return lambda n: (seen.append(n), report(n))
+
+    monkeypatch.setattr(import_runs, "_progress", spy)
+
+    import_runs.run_import(run.pk)
+
+    assert seen == [2, 4, 6]
+    run.refresh_from_db()
+    assert run.rows_checked == 6 and run.created == 6
+
+
+def test_while_it_runs_the_page_polls_and_says_how_far_it_has_got(client, school):
+    office_client(client, school)
+    run = queued_run(
+        school, "UPN,Date,Session,Mark\n", MARK_MAPPING, status="checking", rows_checked=500
+    )
+    run.rows_total = 2000
+    run.save()
+    url = reverse("pupils:csv_import_run", args=[run.pk])
+
+    page = client.get(url).content.decode()
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert "500 of 2000 rows (25%)" in page and 'hx-trigger="every 1s"' in page
+    assert "Refresh to see progress" in page  # without JavaScript
+    assert partial.strip().startswith('<div id="import-status"') and "<html" not in partial
+
+
+def test_a_run_is_seen_only_by_the_office_of_its_school(client, school):
+    run = queued_run(school, "UPN,Date,Session,Mark\n", MARK_MAPPING)
+    url = reverse("pupils:csv_import_run", args=[run.pk])
+    office_client(client, school, role=Role.TEACHER, username="teacher")
+    assert client.get(url).status_code == 403
+    office_client(client, make_school(name="Hill"), username="other")
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 405
