@@ -88,18 +88,43 @@ def log_contact_attempt(
 
 @transaction.atomic
 def record_absence_reason(
-    *, actor, marks: list[tuple[Mark, int]], code: str, reason: str
+    *,
+    actor,
+    marks: list[tuple[Mark, int]],
+    code: str,
+    reason: str,
+    reason_key: str = "",
+    evidence: str = "",
 ) -> list[Mark]:
     """Replace `N` with the code for the reason found, on each (mark, version the person saw).
 
+    `reason_key`: one of the never-acceptable reasons (`rules.NEVER_ACCEPTABLE`), which sets
+    the code by itself (O; G for unauthorised leave). `evidence`: what the office saw
+    (`rules.EVIDENCE_TYPES`), needed for M and, for a pupil flagged "evidence required",
+    for I. Both go into the reason kept on each mark's revision and audit event.
     All or nothing: if any mark changed since the page was opened, none is changed.
     """
     if not marks:
         raise FollowUpError("choose the morning, the afternoon or both")
+    flagged = any(mark.pupil.evidence_required for mark, _ in marks)
+    code, problem = rules.reason_code(
+        code=code, reason_key=reason_key, evidence=evidence, evidence_required=flagged
+    )
+    if problem:
+        raise FollowUpError(problem[1][:1].lower() + problem[1][1:])
     if code == "N":
         raise FollowUpError("choose the code for the reason (N means the reason is not known)")
-    if not reason.strip():
+    if not reason.strip() and not reason_key:
         raise FollowUpError("say what the reason is and who gave it (e.g. “Mum phoned: sickness”)")
+    reason = "; ".join(
+        part
+        for part in (
+            rules.NEVER_ACCEPTABLE_LABELS.get(reason_key, ""),
+            reason.strip(),
+            rules.evidence_note(evidence),
+        )
+        if part
+    )
     for mark, _ in marks:  # the code table's rules: valid that day, X and C2 by age
         if problem := check_entry(Entry(mark.pupil_id, code), mark.pupil, mark.date, office=True):
             raise FollowUpError(problem)
@@ -110,6 +135,35 @@ def record_absence_reason(
         ]
     except MarkError as e:
         raise FollowUpError(str(e)) from e
+
+
+@transaction.atomic
+def set_evidence_required(*, actor, pupil: Pupil, required: bool, reason: str) -> Pupil:
+    """Set or clear a pupil's "evidence required" flag (S002-68), with the reason, audited.
+
+    While it is set, illness is recorded as I only with evidence seen; parents' illness
+    reports wait for the office to decide between I and O.
+    """
+    if not reason.strip():
+        raise FollowUpError("say why (for example “attendance panel, 3 October”)")
+    locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if locked.evidence_required == required:
+        state = "already needs" if required else "does not need"
+        raise FollowUpError(f"{locked.display_name} {state} evidence for illness")
+    locked.evidence_required = required
+    locked.save(update_fields=["evidence_required", "updated_at"])
+    audit.record(
+        "pupil.evidence_required_set" if required else "pupil.evidence_required_cleared",
+        actor=actor,
+        school=locked.school,
+        obj=locked,
+        pupil_id=locked.pk,
+        reason=reason.strip(),
+        old=not required,
+        new=required,
+    )
+    pupil.evidence_required = required
+    return locked
 
 
 @transaction.atomic
@@ -227,14 +281,34 @@ def _open_report(report: AbsenceReport) -> AbsenceReport:
 
 @transaction.atomic
 def accept_absence_report(
-    *, actor, report: AbsenceReport, code: str, note: str = "", now: datetime | None = None
+    *,
+    actor,
+    report: AbsenceReport,
+    code: str,
+    note: str = "",
+    evidence: str = "",
+    now: datetime | None = None,
 ) -> AbsenceReport:
     """Code every school session of the report (source parent_report: pre-filled and locked
-    on the teacher's register). Sessions already marked as attended are left alone."""
+    on the teacher's register). Sessions already marked as attended are left alone.
+
+    `evidence` (`rules.EVIDENCE_TYPES`): what the office saw; needed for M (S002-69) and,
+    for an illness report about a pupil flagged "evidence required", for I; such a report
+    is only ever coded I or O, by the office's decision (S002-68)."""
     report = _open_report(report)
     if code not in dict(rules.ACCEPT_CODES):
         raise FollowUpError("choose the code to record")
     pupil = report.pupil
+    decide = rules.needs_decision(reason=report.reason, evidence_required=pupil.evidence_required)
+    if decide and code not in (rules.ILLNESS, "O"):
+        raise FollowUpError(
+            f"{pupil.display_name} needs evidence for illness: record I (evidence seen) or O"
+        )
+    _, problem = rules.reason_code(
+        code=code, reason_key="", evidence=evidence, evidence_required=decide
+    )
+    if problem:
+        raise FollowUpError(problem[1])
     sessions = sessions_between(
         report.school.calendar(),
         report.first_date,
@@ -267,7 +341,14 @@ def accept_absence_report(
         school=report.school,
         rows=rows,
         source=Source.PARENT_REPORT,
-        reason=f"absence reported by a parent (report {report.pk}): {report.get_reason_display()}",
+        reason="; ".join(
+            part
+            for part in (
+                f"absence reported by a parent (report {report.pk}): {report.get_reason_display()}",
+                rules.evidence_note(evidence),
+            )
+            if part
+        ),
     )
     now = now or timezone.now()
     report.status, report.code = ReportStatus.ACCEPTED, code
@@ -290,6 +371,7 @@ def accept_absence_report(
         pupil_id=pupil.pk,
         reason=note.strip(),
         code=code,
+        evidence=evidence,
         sessions=len(rows),
         written=report.sessions_coded,
     )

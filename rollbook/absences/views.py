@@ -40,12 +40,21 @@ def inbox(request) -> HttpResponse:
         "pupil__registration_group", "reported_by"
     )
     since = timezone.now() - timedelta(days=14)
+    waiting = list(reports.filter(status__in=OPEN).order_by("first_date", "submitted_at"))
     return render(
         request,
         "absences/inbox.html",
         {
             "school": school,
-            "open": reports.filter(status__in=OPEN).order_by("first_date", "submitted_at"),
+            "open": waiting,
+            # S002-68: illness reports for pupils flagged "evidence required": decide I or O.
+            "decide": [
+                r
+                for r in waiting
+                if rules.needs_decision(
+                    reason=r.reason, evidence_required=r.pupil.evidence_required
+                )
+            ],
             "done": reports.exclude(status__in=OPEN)
             .filter(decided_at__gte=since)
             .order_by("-decided_at")[:20],
@@ -54,6 +63,9 @@ def inbox(request) -> HttpResponse:
 
 
 def _show(request, report: AbsenceReport, accept=None, query=None) -> HttpResponse:
+    decide = rules.needs_decision(
+        reason=report.reason, evidence_required=report.pupil.evidence_required
+    )
     sessions = sessions_between(
         report.school.calendar(),
         report.first_date,
@@ -75,7 +87,9 @@ def _show(request, report: AbsenceReport, accept=None, query=None) -> HttpRespon
             "report": report,
             "notes": report.notes.all(),
             "sessions": [(day, s.value, marks.get((day, s.value))) for day, s in sessions],
-            "accept": accept or AcceptForm(initial={"code": rules.default_code(report.reason)}),
+            "decide": decide,
+            "accept": accept
+            or AcceptForm(initial={"code": "" if decide else rules.default_code(report.reason)}),
             "query": query or QueryForm(),
             "is_open": report.status in OPEN,
         },
@@ -98,6 +112,7 @@ def inbox_accept(request, report_id: int) -> HttpResponse:
                 report=report,
                 code=form.cleaned_data["code"],
                 note=form.cleaned_data["note"],
+                evidence=form.cleaned_data["evidence"],
             )
         except FollowUpError as e:
             form.add_error(None, str(e)[:1].upper() + str(e)[1:])

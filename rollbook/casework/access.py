@@ -103,3 +103,17 @@ def get_family_for_case_reader(user, family_id: int) -> Family:
     if not rules.may_read(roles_at(user, school)):
         raise PermissionDenied("Cases are for the office, senior staff, the DSL and the SENCO.")
     return family
+
+
+def get_pupil_for_concern(user, pupil_id: int) -> Pupil:
+    """Anyone who may read the pupil's timeline may raise a concern about them: case readers,
+    and a class teacher for their own class's pupils only (403 for another class)."""
+    school, pupil = _pupil(user, pupil_id)
+    roles = roles_at(user, school)
+    group = pupil.registration_group
+    teaches = (
+        Role.TEACHER in roles and group is not None and group.teachers.filter(pk=user.pk).exists()
+    )
+    if not rules.may_raise_concern(roles, teaches_pupil=teaches):
+        raise PermissionDenied("You can raise concerns about your own class's pupils only.")
+    return pupil

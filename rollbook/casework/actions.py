@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rollbook.casework import rules
-from rollbook.casework.models import Case, CaseNote, CaseStatus
+from rollbook.casework.models import Case, CaseAgency, CaseBarrier, CaseNote, CaseStatus
 from rollbook.casework.rules import CaseError
 from rollbook.core import audit
 from rollbook.core.models import School, StaffRole
@@ -227,3 +228,145 @@ def record_safeguarding_reads(*, actor, school: School, note_ids_by_pupil: dict)
                 pupil_id=pupil_id,
                 note_ids=sorted(note_ids),
             )
+
+
+def add_barrier(
+    *,
+    actor=None,
+    actor_label: str = "",
+    case: Case,
+    category: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> CaseBarrier:
+    """A barrier category (rules.BARRIERS) with a note on an open case, once per category.
+    The audit row names the category, never the note's text."""
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update(of=("self",)).select_related("school").get(pk=case.pk)
+        rules.check_barrier(
+            is_open=case.status == CaseStatus.OPEN,
+            category=category,
+            already=case.barriers.values_list("category", flat=True),
+            note=note,
+        )
+        barrier = CaseBarrier.objects.create(
+            school=case.school,
+            case=case,
+            pupil_id=case.pupil_id,
+            category=category,
+            note=note.strip(),
+            recorded_at=now or timezone.now(),
+            recorded_by=audit.user_or_none(actor),
+        )
+        audit.record(
+            "case.barrier_added",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=barrier,
+            pupil_id=case.pupil_id,
+            case_id=case.pk,
+            category=category,
+        )
+        return barrier
+
+
+@dataclass(frozen=True)
+class AgencyContact:
+    agency: str  # a key of rules.AGENCIES
+    contact_name: str
+    contact_role: str = ""
+    phone: str = ""
+    email: str = ""
+    since: date | None = None
+    other_name: str = ""
+
+
+def add_agency(
+    *,
+    actor=None,
+    actor_label: str = "",
+    case: Case,
+    contact: AgencyContact,
+    safeguarding: bool = False,
+    now: datetime | None = None,
+) -> CaseAgency:
+    """An outside agency involved in an open case. Only a reader of safeguarding material
+    (`safeguarding`, the DSL) may record children's social care."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update(of=("self",)).select_related("school").get(pk=case.pk)
+        rules.check_agency(
+            is_open=case.status == CaseStatus.OPEN,
+            agency=contact.agency,
+            safeguarding=safeguarding,
+            contact_name=contact.contact_name,
+            other_name=contact.other_name,
+            since=contact.since,
+            today=timezone.localtime(now).date(),
+        )
+        row = CaseAgency.objects.create(
+            school=case.school,
+            case=case,
+            pupil_id=case.pupil_id,
+            agency=contact.agency,
+            other_name=contact.other_name.strip() if contact.agency == "other" else "",
+            contact_name=contact.contact_name.strip(),
+            contact_role=contact.contact_role.strip(),
+            phone=contact.phone.strip(),
+            email=contact.email.strip(),
+            since=contact.since,
+            recorded_at=now,
+            recorded_by=audit.user_or_none(actor),
+        )
+        audit.record(
+            "case.agency_added",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=row,
+            pupil_id=case.pupil_id,
+            case_id=case.pk,
+            agency=row.agency,
+            safeguarding=row.safeguarding,
+        )
+        return row
+
+
+def change_stage(
+    *,
+    actor=None,
+    actor_label: str = "",
+    case: Case,
+    stage: str,
+    stages: list[str],
+    reason: str,
+) -> Case:
+    """Move an open case to another of the policy's stages by hand (S002-6), with a reason.
+    `stages` are the active policy's stage names (queries.stage_names). The audit row
+    (case.stage_changed: old, new, reason) is what the timeline shows."""
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update(of=("self",)).select_related("school").get(pk=case.pk)
+        old = case.stage
+        rules.check_stage_change(
+            is_open=case.status == CaseStatus.OPEN,
+            old=old,
+            new=stage,
+            stages=stages,
+            reason=reason,
+        )
+        case.stage = stage
+        case.save(update_fields=["stage"])
+        audit.record(
+            "case.stage_changed",
+            actor=actor,
+            actor_label=actor_label,
+            school=case.school,
+            obj=case,
+            pupil_id=case.pupil_id,
+            reason=reason.strip(),
+            old=old,
+            new=stage,
+            manual=True,
+        )
+        return case

@@ -91,9 +91,10 @@ def my_caseload(school: School, user, day: date) -> MyCaseload:
         .order_by("next_review_on", "id")
     )
     monday, sunday = rules.week_of(day)
-    mine = Q(assigned_to=user) | Q(
-        assigned_to__isnull=True, assigned_role__in=roles_at(user, school)
-    )
+    roles = roles_at(user, school)
+    mine = Q(assigned_to=user) | Q(assigned_to__isnull=True, assigned_role__in=roles)
+    if not rules.may_read_safeguarding(roles, superuser=getattr(user, "is_superuser", False)):
+        mine &= Q(safeguarding=False)  # the DSL's tasks, whoever they name
     tasks = {
         t.pk: t
         for t in CaseTask.objects.filter(school=school, done_at__isnull=True, due_on__lte=sunday)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from rollbook.casework import rules
 
@@ -47,6 +48,72 @@ class NoteForm(forms.Form):
     )
 
 
+class BarrierForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Barrier",
+        choices=[("", "Choose a barrier"), *rules.BARRIERS.items()],
+    )
+    note = forms.CharField(
+        label='What you found (needed for "Other")',
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AgencyForm(forms.Form):
+    agency = forms.ChoiceField(label="Agency")
+    other_name = forms.CharField(label='Agency name (for "Other")', required=False, max_length=150)
+    contact_name = forms.CharField(label="Contact name", max_length=150)
+    contact_role = forms.CharField(label="Their role", required=False, max_length=150)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    email = forms.EmailField(label="Email", required=False)
+    since = forms.DateField(
+        label="Involved since", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, safeguarding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [
+            ("", "Choose an agency"),
+            *rules.agencies_for(safeguarding=safeguarding).items(),
+        ]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label="Move the case to")
+    reason = forms.CharField(
+        label="Why (e.g. no engagement)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "Choose a stage"), *((s, s) for s in stages)]
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label="What did you notice?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    safeguarding = forms.BooleanField(
+        label="This is a safeguarding concern: send it to the DSL now (only the DSL will see it)",
+        required=False,
+    )
+
+
+class LeftSiteForm(forms.Form):
+    left_at = forms.TimeField(
+        label="Time they left (today)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    text = forms.CharField(
+        label="What happened (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CaseloadFilterForm(forms.Form):
     mine = forms.BooleanField(label="My cases only", required=False)
     owner = forms.ModelChoiceField(label="Owner", queryset=None, required=False)
@@ -65,6 +132,7 @@ PLAN_CHOICES = [
     ("", "No plan or contract"),
     ("support_plan", "Attendance support plan"),
     ("contract", "Attendance contract"),
+    ("return_plan", "Return plan after a long absence"),
 ]
 
 
@@ -73,10 +141,20 @@ class MeetingForm(forms.Form):
     the protocol names). The figures and chart are worked out, not typed."""
 
     held_on = forms.DateField(label="Date of the meeting", widget=_DATE)
+    parent_attendance = forms.ChoiceField(
+        label="Did the parents attend?",
+        choices=list(rules.PARENT_ATTENDANCE.items()),
+        widget=forms.RadioSelect,
+        initial="attended",
+    )
     attendees = forms.CharField(
         label="Who attended (one per line)", widget=forms.Textarea(attrs={"rows": 3})
     )
-    barriers = forms.CharField(label="Barriers discussed", widget=forms.Textarea(attrs={"rows": 4}))
+    barriers = forms.CharField(
+        label="Barriers discussed (not needed if the parents did not come)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     support = forms.MultipleChoiceField(
         label="Support agreed",
         required=False,
@@ -87,6 +165,11 @@ class MeetingForm(forms.Form):
         label="Support details (e.g. the walking-bus helper, the nurse referral date)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    nurse_referral_on = forms.DateField(
+        label="School nurse referral date (if the school nurse is part of the plan)",
+        required=False,
+        widget=_DATE,
     )
     monitoring_weeks = forms.IntegerField(
         label="Monitoring period (weeks)", min_value=1, max_value=52, initial=6
@@ -111,6 +194,25 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    key_adult = forms.ModelChoiceField(
+        label="Key adult the child can go to with worries (return plans)",
+        queryset=None,
+        required=False,
+    )
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_adult"].queryset = (
+            staff if staff is not None else get_user_model().objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("nurse_referral_on") and not data.get("plan_kind"):
+            self.add_error(
+                "nurse_referral_on", "The referral date goes on a plan: choose a plan or contract."
+            )
+        return data
 
 
 class PlanOutcomeForm(forms.Form):
@@ -133,7 +235,12 @@ class PlanOutcomeForm(forms.Form):
 
 class TaskDoneForm(forms.Form):
     task = forms.ModelChoiceField(label="Task", queryset=None)
-    note = forms.CharField(label="Note", required=False)
+    note = forms.CharField(label="Outcome", required=False)
+    safeguarding_concern = forms.BooleanField(
+        label="The outcome is a safeguarding concern: send it to the DSL now (only the DSL "
+        "will see the outcome)",
+        required=False,
+    )
 
     def __init__(self, *args, tasks, **kwargs):
         super().__init__(*args, **kwargs)

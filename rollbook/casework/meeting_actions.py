@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from rollbook.casework import rules
+from rollbook.casework import concern_actions, rules
 from rollbook.casework.meetings import meeting_figures
 from rollbook.casework.models import (
     Case,
@@ -23,7 +23,7 @@ from rollbook.casework.models import (
 )
 from rollbook.casework.rules import CaseError
 from rollbook.core import audit
-from rollbook.core.models import Role
+from rollbook.core.models import Role, StaffRole
 from rollbook.pupils.models import Pupil
 
 
@@ -70,6 +70,29 @@ class PlanTerms:
     commitments: str
     signatories: str
     support: tuple[str, ...] = field(default=())
+    support_detail: str = ""  # S003-71: the walking-bus helper's name, and so on
+    nurse_referral_on: date | None = None
+    key_adult: object = None  # return plans (S002-78): a member of staff at the school
+
+
+def _check_key_adult(pupil: Pupil, terms: PlanTerms) -> None:
+    rules.check_return_plan(kind=terms.kind, key_adult=terms.key_adult)
+    if (
+        terms.key_adult is not None
+        and not StaffRole.objects.filter(
+            user_id=terms.key_adult.pk, school_id=pupil.school_id
+        ).exists()
+    ):
+        raise CaseError("The key adult must be a member of staff at this school.")
+
+
+def _return_plan_made(plan: SupportPlan, actor, now) -> None:
+    """A return plan does the pupil's open "plan the return" tasks (S002-77)."""
+    if plan.kind != PlanKind.RETURN_PLAN:
+        return
+    CaseTask.objects.filter(
+        pupil_id=plan.pupil_id, kind=TaskKind.RETURN_PLAN, done_at__isnull=True
+    ).update(done_at=now, done_by=audit.user_or_none(actor), done_note="Return plan agreed")
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,7 @@ def record_meeting(
     review_on: date | None = None,
     notes: str = "",
     plan: PlanTerms | None = None,
+    parent_attendance: str = "attended",
     now: datetime | None = None,
 ) -> MeetingRecord:
     """Seed 003's parent meeting: the figures frozen on the day, the support agreed, and a
@@ -108,6 +132,7 @@ def record_meeting(
         review_on=review_on,
         target_pct=target_pct,
         today=timezone.localtime(now).date(),
+        parent_attendance=parent_attendance,
     )
     if plan is not None:
         rules.check_plan(
@@ -115,7 +140,10 @@ def record_meeting(
             commitments=plan.commitments,
             starts_on=held_on,
             review_on=review_on,
+            support=plan.support or support,
+            nurse_referral_on=plan.nurse_referral_on,
         )
+        _check_key_adult(pupil, plan)
     with transaction.atomic(durable=True):
         case = _open_case(pupil)
         figures = meeting_figures(pupil, held_on)
@@ -124,6 +152,7 @@ def record_meeting(
             case=case,
             pupil=pupil,
             held_on=held_on,
+            parent_attendance=parent_attendance,
             attendees=attendees.strip(),
             figures_from=figures.first,
             possible=figures.tally.possible,
@@ -153,6 +182,9 @@ def record_meeting(
                 meeting=meeting,
                 kind=plan.kind,
                 support=list(plan.support or support),
+                support_detail=(plan.support_detail or support_detail).strip(),
+                nurse_referral_on=plan.nurse_referral_on,
+                key_adult=plan.key_adult,
                 commitments=plan.commitments.strip(),
                 signatories=plan.signatories.strip(),
                 starts_on=held_on,
@@ -161,6 +193,8 @@ def record_meeting(
                 created_at=now,
                 created_by=audit.user_or_none(actor),
             )
+        if saved_plan is not None:
+            _return_plan_made(saved_plan, actor, now)
         what = saved_plan.get_kind_display().lower() if saved_plan else "support agreed"
         task = _review_task(
             case=case,
@@ -181,6 +215,7 @@ def record_meeting(
             pupil_id=pupil.pk,
             case_id=case.pk,
             held_on=held_on.isoformat(),
+            parent_attendance=parent_attendance,
             support=list(support),
             review_on=review_on.isoformat(),
             target_pct=str(target_pct),
@@ -213,7 +248,10 @@ def start_plan(
         commitments=terms.commitments,
         starts_on=starts_on,
         review_on=review_on,
+        support=terms.support,
+        nurse_referral_on=terms.nurse_referral_on,
     )
+    _check_key_adult(pupil, terms)
     unknown = set(terms.support) - rules.SUPPORT.keys()
     if unknown:
         raise CaseError(f"Unknown support: {', '.join(sorted(unknown))}.")
@@ -225,6 +263,9 @@ def start_plan(
             pupil=pupil,
             kind=terms.kind,
             support=list(terms.support),
+            support_detail=terms.support_detail.strip(),
+            nurse_referral_on=terms.nurse_referral_on,
+            key_adult=terms.key_adult,
             commitments=terms.commitments.strip(),
             signatories=terms.signatories.strip(),
             starts_on=starts_on,
@@ -233,6 +274,7 @@ def start_plan(
             created_at=now,
             created_by=audit.user_or_none(actor),
         )
+        _return_plan_made(plan, actor, now)
         task = _review_task(
             case=case,
             actor=actor,
@@ -347,17 +389,38 @@ def add_task(
 
 
 def complete_task(
-    *, actor=None, actor_label: str = "", task: CaseTask, note: str = "", now=None
+    *,
+    actor=None,
+    actor_label: str = "",
+    task: CaseTask,
+    note: str = "",
+    safeguarding_concern: bool = False,
+    now=None,
 ) -> CaseTask:
+    """Mark a task done with its outcome. An outcome marked as a safeguarding concern (S002-31,
+    S003-8) goes to the DSL as an immediate task, and its text leaves the task (where case
+    readers would see it) for the DSL's concern."""
     now = now or timezone.now()
+    if safeguarding_concern and not note.strip():
+        raise CaseError("Say what the safeguarding concern is.")
     with transaction.atomic(durable=True):
         task = (
             CaseTask.objects.select_for_update(of=("self",))
-            .select_related("school")
+            .select_related("school", "pupil__school", "case")
             .get(pk=task.pk)
         )
         if task.done_at is not None:
             raise CaseError("This task is already done.")
+        if safeguarding_concern:
+            concern_actions.safeguarding_concern(
+                actor=actor,
+                actor_label=actor_label,
+                pupil=task.pupil,
+                case=task.case,
+                text=f"Outcome of '{task.title}': {note.strip()}",
+                now=now,
+            )
+            note = "Safeguarding concern passed to the DSL."
         task.done_at, task.done_by, task.done_note = now, audit.user_or_none(actor), note.strip()
         task.save(update_fields=["done_at", "done_by", "done_note"])
         audit.record(
@@ -369,5 +432,7 @@ def complete_task(
             pupil_id=task.pupil_id,
             reason=task.done_note,
             due_on=task.due_on.isoformat(),
+            safeguarding=task.safeguarding,
+            safeguarding_concern=safeguarding_concern,
         )
         return task

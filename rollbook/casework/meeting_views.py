@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rollbook.casework import access, charts, meetings, rules, views
+from rollbook.casework import access, charts, meetings, queries, rules, views
 from rollbook.casework import meeting_actions as actions
 from rollbook.casework.forms import MeetingForm, PlanOutcomeForm, TaskDoneForm
-from rollbook.casework.models import CaseTask, SupportPlan
+from rollbook.casework.models import SupportPlan
 from rollbook.casework.rules import CaseError
 from rollbook.casework.views import HtmxHttpRequest, _redirect, _wants_partial
 
@@ -42,7 +42,8 @@ def _pack(meeting) -> dict:
 
 
 def _records_page(request: HtmxHttpRequest, pupil, *, bound=None) -> HttpResponse:
-    records = meetings.pupil_records(pupil)
+    safeguarding = access.may_read_safeguarding(request.user, pupil.school)
+    records = meetings.pupil_records(pupil, safeguarding=safeguarding)
     chosen = request.GET.get("meeting")
     meeting = next((m for m in records.meetings if str(m.pk) == chosen), None)
     if chosen and meeting is None:
@@ -55,7 +56,7 @@ def _records_page(request: HtmxHttpRequest, pupil, *, bound=None) -> HttpRespons
         "can_write": can_write,
         "pack": _pack(meeting) if meeting else None,
         "outcome_form": PlanOutcomeForm(plans=SupportPlan.objects.filter(pupil=pupil)),
-        "task_form": TaskDoneForm(tasks=CaseTask.objects.filter(pupil=pupil)),
+        "task_form": TaskDoneForm(tasks=meetings.tasks_for(pupil, safeguarding=safeguarding)),
     }
     if bound is not None:
         context[bound[0]] = bound[1]
@@ -77,13 +78,20 @@ def _plan_terms(data) -> actions.PlanTerms | None:
         commitments=data["commitments"],
         signatories=data["signatories"] or data["attendees"],
         support=tuple(data["support"]),
+        support_detail=data["support_detail"],
+        nurse_referral_on=data["nurse_referral_on"],
+        key_adult=data["key_adult"],
     )
 
 
 @require_http_methods(["GET", "POST"])
 def record_meeting(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
     pupil = access.get_pupil_for_case_writer(request.user, pupil_id)
-    form = MeetingForm(request.POST or None, initial={"held_on": views.today()})
+    form = MeetingForm(
+        request.POST or None,
+        initial={"held_on": views.today()},
+        staff=queries.school_staff(pupil.school),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,6 +108,7 @@ def record_meeting(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
                 review_on=data["review_on"],
                 notes=data["notes"],
                 plan=_plan_terms(data),
+                parent_attendance=data["parent_attendance"],
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -119,7 +128,7 @@ def record_meeting(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
 def plan_print(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
     """The plan or contract laid out for signing (print CSS); the latest one by default."""
     pupil = access.get_pupil_for_case_reader(request.user, pupil_id)
-    plans = SupportPlan.objects.filter(pupil=pupil).select_related("meeting", "school")
+    plans = SupportPlan.objects.filter(pupil=pupil).select_related("meeting", "school", "key_adult")
     chosen = request.GET.get("plan")
     plan = plans.filter(pk=chosen).first() if chosen and chosen.isdigit() else plans.first()
     if chosen and plan is None:
@@ -157,16 +166,23 @@ def plan_outcome(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
 @require_POST
 def task_done(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
     pupil = access.get_pupil_for_case_writer(request.user, pupil_id)
-    form = TaskDoneForm(request.POST, tasks=CaseTask.objects.filter(pupil=pupil))
+    safeguarding = access.may_read_safeguarding(request.user, pupil.school)
+    form = TaskDoneForm(request.POST, tasks=meetings.tasks_for(pupil, safeguarding=safeguarding))
     if form.is_valid():
         try:
             actions.complete_task(
-                actor=request.user, task=form.cleaned_data["task"], note=form.cleaned_data["note"]
+                actor=request.user,
+                task=form.cleaned_data["task"],
+                note=form.cleaned_data["note"],
+                safeguarding_concern=form.cleaned_data["safeguarding_concern"],
             )
         except CaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Task done.")
+            sent = form.cleaned_data["safeguarding_concern"]
+            messages.success(
+                request, "Task done. The DSL has a task now." if sent else "Task done."
+            )
             back = request.POST.get("next") == "mine"
             url = (
                 reverse("casework:mine") if back else reverse("casework:meetings", args=[pupil.pk])

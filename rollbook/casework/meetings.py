@@ -75,13 +75,19 @@ class PupilRecords:
     tasks: tuple[CaseTask, ...]
 
 
-def pupil_records(pupil: Pupil) -> PupilRecords:
+def tasks_for(pupil: Pupil, *, safeguarding: bool):
+    """The pupil's tasks a reader may see: safeguarding tasks for the DSL only."""
+    tasks = CaseTask.objects.filter(pupil=pupil)
+    return tasks if safeguarding else tasks.filter(safeguarding=False)
+
+
+def pupil_records(pupil: Pupil, *, safeguarding: bool = False) -> PupilRecords:
     """The pupil's meetings, plans and tasks, newest first (three queries)."""
     return PupilRecords(
         meetings=tuple(Meeting.objects.filter(pupil=pupil).select_related("recorded_by")),
         plans=tuple(SupportPlan.objects.filter(pupil=pupil).select_related("meeting")),
         tasks=tuple(
-            CaseTask.objects.filter(pupil=pupil)
+            tasks_for(pupil, safeguarding=safeguarding)
             .select_related("assigned_to", "done_by")
             .order_by("done_at", "due_on", "id")
         ),

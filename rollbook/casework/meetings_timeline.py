@@ -1,5 +1,6 @@
 """Timeline events from this app (see rollbook.casework.queries.TIMELINE_SOURCES): meetings,
-support plans and contracts, and case tasks, all of kind "meeting". Three queries."""
+support plans and contracts, and case tasks, all of kind "meeting". Three queries. Safeguarding
+tasks (the DSL's) are not fetched with safeguarding=False."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
         yield {
             "at": m.held_on,
             "kind": "meeting",
-            "title": "Meeting with parents",
+            "title": rules.meeting_title(m.parent_attendance),
             "detail": (
                 f"Attendance {rate}, {m.authorised + m.unauthorised} sessions missed. "
                 f"Barriers: {m.barriers}. Support: {support}. "
@@ -34,7 +35,7 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
             "pupil_id": m.pupil_id,
         }
     plans = SupportPlan.objects.filter(school=school, pupil_id__in=pupil_ids).select_related(
-        "created_by", "outcome_by"
+        "created_by", "outcome_by", "key_adult"
     )
     for p in plans:
         kind = p.get_kind_display()
@@ -43,7 +44,16 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
             "kind": "meeting",
             "title": f"{kind} agreed",
             "detail": f"From {p.starts_on:%-d %b %Y}, review {p.review_on:%-d %b %Y}; "
-            f"signed by {', '.join(p.signatories.splitlines())}",
+            f"signed by {', '.join(p.signatories.splitlines())}. "
+            f"Support: {', '.join(rules.support_labels(p.support)) or 'none'}"
+            + (f" ({p.support_detail})" if p.support_detail else "")
+            + (
+                f"; school nurse referral {p.nurse_referral_on:%-d %b %Y}"
+                if p.nurse_referral_on
+                else ""
+            )
+            + (f"; key adult {p.key_adult.get_username()}" if p.key_adult else "")
+            + ".",
             "by": _name(p.created_by),
             "pupil_id": p.pupil_id,
         }
@@ -59,6 +69,8 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
     tasks = CaseTask.objects.filter(school=school, pupil_id__in=pupil_ids).select_related(
         "created_by", "done_by"
     )
+    if not safeguarding:
+        tasks = tasks.filter(safeguarding=False)  # the DSL's: never fetched for anyone else
     for t in tasks:
         yield {
             "at": t.created_at,
@@ -67,6 +79,7 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
             "detail": f"{t.get_kind_display()}, due {t.due_on:%-d %b %Y}",
             "by": _name(t.created_by),
             "pupil_id": t.pupil_id,
+            "safeguarding_note": t.safeguarding,
         }
         if t.done_at:
             yield {
@@ -76,4 +89,5 @@ def events(school, pupil_ids: list[int], *, safeguarding: bool = False) -> Itera
                 "detail": t.done_note,
                 "by": _name(t.done_by),
                 "pupil_id": t.pupil_id,
+                "safeguarding_note": t.safeguarding,
             }

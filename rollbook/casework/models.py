@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from rollbook.casework import rules
 from rollbook.core.models import Role, School
 from rollbook.pupils.models import Family, Pupil
 
@@ -89,6 +90,10 @@ class Meeting(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField()
+    # Blank on meetings recorded before it was asked (S000-7, S002-117).
+    parent_attendance = models.CharField(
+        max_length=20, choices=list(rules.PARENT_ATTENDANCE.items()), blank=True
+    )
     attendees = models.TextField(help_text="One per line")
     # The absence report at the meeting: the academic year up to the day it was held.
     figures_from = models.DateField()
@@ -124,6 +129,7 @@ class Meeting(models.Model):
 class PlanKind(models.TextChoices):
     SUPPORT_PLAN = "support_plan", "Attendance support plan"
     CONTRACT = "contract", "Attendance contract"
+    RETURN_PLAN = "return_plan", "Return plan after a long absence"
 
 
 class PlanOutcome(models.TextChoices):
@@ -145,7 +151,21 @@ class SupportPlan(models.Model):
     )
     kind = models.CharField(max_length=20, choices=PlanKind.choices)
     support = models.JSONField(default=list, blank=True)
+    support_detail = models.TextField(
+        blank=True, help_text="e.g. the walking-bus helper's name, what breakfast club offers"
+    )
+    nurse_referral_on = models.DateField(
+        null=True, blank=True, help_text="When the school nurse referral was (or will be) made"
+    )
     commitments = models.TextField(help_text="What the school and the family each agree to do")
+    key_adult = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Return plans: the member of staff the child goes to with worries",
+    )
     signatories = models.TextField(help_text="One per line")
     starts_on = models.DateField()
     review_on = models.DateField()
@@ -175,14 +195,23 @@ class TaskKind(models.TextChoices):
     CALL = "call", "Phone call"
     HOME_VISIT = "home_visit", "Home visit"
     MEETING = "meeting", "Meeting"
+    CONCERN = "concern", "Concern raised"
+    SAFEGUARDING = "safeguarding", "Safeguarding (for the DSL now)"
+    LEFT_SITE = "left_site", "Left school without permission (for the DSL now)"
+    KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch during a long absence"
+    RETURN_PLAN = "return_plan", "Plan the return after a long absence"
+    REINTEGRATION = "reintegration", "Welcome back after a long absence"
     OTHER = "other", "Other"
 
 
 class CaseTask(models.Model):
-    """Something a person must do on a day: a plan review, a call, a home visit."""
+    """Something a person must do on a day: a plan review, a call, a home visit. A concern
+    about a pupil with no open case makes a task without a case (the lead decides)."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="case_tasks")
     kind = models.CharField(max_length=20, choices=TaskKind.choices)
     title = models.CharField(max_length=200)
@@ -206,10 +235,22 @@ class CaseTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     done_note = models.TextField(blank=True)
+    # A task about a safeguarding concern: the DSL's (and a superuser's) only, like
+    # safeguarding notes; nobody else's page or timeline fetches it.
+    safeguarding = models.BooleanField(default=False)
+    # Tasks made by a sweep (long absences) carry a key, so a second run makes nothing new.
+    dedupe_key = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["school", "due_on"], name="case_task_school_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="one_task_per_dedupe_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (due {self.due_on})"
@@ -289,3 +330,101 @@ class ProcedureTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure} for {self.pupil_id} in week of {self.week_start}"
+
+
+# --- Barriers to attendance and the agencies involved -----------------------------------------
+
+
+class CaseBarrier(models.Model):
+    """A barrier behind a pupil's absence, one row per category on a case (rules.BARRIERS)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="barriers")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="case_barriers")
+    category = models.CharField(max_length=20, choices=list(rules.BARRIERS.items()))
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "category"], name="one_barrier_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} on case {self.case_id}"
+
+
+class CaseAgency(models.Model):
+    """An outside agency involved in a case, with the contact there (rules.AGENCIES).
+    Children's social care rows are safeguarding information (the DSL's)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agencies")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="case_agencies")
+    agency = models.CharField(max_length=20, choices=list(rules.AGENCIES.items()))
+    other_name = models.CharField(max_length=150, blank=True, help_text="For 'Other'")
+    contact_name = models.CharField(max_length=150)
+    contact_role = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    since = models.DateField(null=True, blank=True, help_text="Involved since")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on case {self.case_id}"
+
+    @property
+    def safeguarding(self) -> bool:
+        return self.agency in rules.SAFEGUARDING_AGENCIES
+
+    @property
+    def name(self) -> str:
+        if self.agency == "other" and self.other_name:
+            return self.other_name
+        return self.get_agency_display()
+
+
+class ConcernKind(models.TextChoices):
+    CONCERN = "concern", "Concern raised"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    LEFT_SITE = "left_site", "Left school without permission"
+
+
+class Concern(models.Model):
+    """Something a member of staff noticed about a pupil (S000-51, S002-120): it becomes a
+    task for the case owner, or the attendance lead when there is no open case."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="concerns")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="concerns"
+    )
+    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
+    text = models.TextField(help_text="What they noticed")
+    occurred_at = models.DateTimeField()
+    raised_at = models.DateTimeField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.OneToOneField(
+        CaseTask, null=True, blank=True, on_delete=models.PROTECT, related_name="concern"
+    )
+    # Safeguarding concerns are the DSL's: shown to the DSL (and to whoever raised it) only.
+    safeguarding = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["pupil", "raised_at"], name="concern_pupil_raised")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} about {self.pupil_id} at {self.raised_at:%Y-%m-%d %H:%M}"

@@ -13,13 +13,21 @@ from django.utils.module_loading import import_string
 
 from rollbook.absences.models import ContactAttempt
 from rollbook.casework import rules
-from rollbook.casework.models import Case, CaseNote, CaseStatus
+from rollbook.casework.models import (
+    Case,
+    CaseAgency,
+    CaseBarrier,
+    CaseNote,
+    CaseStatus,
+    Concern,
+)
 from rollbook.casework.rules import TimelineEvent
 from rollbook.comms.models import Message, Status
 from rollbook.core import calendar
-from rollbook.core.models import AuditEvent, School
+from rollbook.core.models import AuditEvent, Role, School
 from rollbook.leave.models import Decision, LeaveRequest, PartTimeTimetable
 from rollbook.policy.models import Alert, PolicyAction
+from rollbook.policy.monitoring import active_policy
 from rollbook.pupils.models import Pupil
 from rollbook.registers.queries import pupil_tallies
 from rollbook.registers.rules import Rate, Tally
@@ -43,6 +51,8 @@ TIMELINE_SOURCES = (
     "rollbook.penalties.timeline.events",
     "rollbook.referrals.timeline.events",
     "rollbook.casework.meetings_timeline.events",
+    "rollbook.casework.case_timeline.events",
+    "rollbook.comms.timeline.events",
 )
 
 
@@ -285,6 +295,19 @@ def stages(school: School) -> list[str]:
     )
 
 
+def stage_names(school: School) -> list[str]:
+    """The active policy's stage names, in its order (what Case.stage holds)."""
+    policy, _ = active_policy(school)
+    return [s.name for s in policy.stages]
+
+
+def school_staff(school: School):
+    """Everyone with a staff role at the school (a return plan's key adult, for one)."""
+    return (
+        get_user_model().objects.filter(staff_roles__school=school).distinct().order_by("username")
+    )
+
+
 def staff_owners(school: School):
     """Users who may own a case at the school."""
     return (
@@ -336,3 +359,89 @@ def family_figures(school: School, pupils: list[Pupil], today: date) -> tuple[Ch
             )
         )
     return tuple(rows)
+
+
+def barriers_of(case: Case | None) -> tuple[CaseBarrier, ...]:
+    """The barriers on a case, in the order recorded (one query; none without a case)."""
+    if case is None:
+        return ()
+    return tuple(CaseBarrier.objects.filter(case=case).select_related("recorded_by"))
+
+
+def barrier_counts(school: School) -> list[tuple[str, str, int]]:
+    """Open cases by barrier category: (key, label, count), every category (one query)."""
+    return rules.barrier_counts(
+        CaseBarrier.objects.filter(school=school, case__status=CaseStatus.OPEN).values_list(
+            "category", flat=True
+        )
+    )
+
+
+def agencies_of(case: Case | None, *, safeguarding: bool) -> tuple[CaseAgency, ...]:
+    """The agencies on a case the reader may see (one query; none without a case)."""
+    if case is None:
+        return ()
+    rows = CaseAgency.objects.filter(case=case).select_related("recorded_by")
+    if not safeguarding:
+        rows = rows.exclude(agency__in=rules.SAFEGUARDING_AGENCIES)
+    return tuple(rows)
+
+
+def agency_counts(school: School, *, safeguarding: bool) -> list[tuple[str, str, int]]:
+    """Open cases by agency involved (a case counts once per agency): one query. Children's
+    social care is counted for the DSL only."""
+    pairs = (
+        CaseAgency.objects.filter(school=school, case__status=CaseStatus.OPEN)
+        .values_list("case_id", "agency")
+        .order_by()  # no ordering columns in the DISTINCT
+        .distinct()
+    )
+    return rules.agency_counts((a for _, a in pairs), safeguarding=safeguarding)
+
+
+@dataclass(frozen=True)
+class ConcernRow:
+    concern_id: int
+    raised_at: datetime
+    raised_by: str
+    text: str
+    kind: str
+    assigned_to: str  # a username, or the role's label
+    done: bool
+    done_note: str
+
+
+def concerns_for(
+    pupil: Pupil, *, reader, safeguarding: bool, own_only: bool
+) -> tuple[ConcernRow, ...]:
+    """A pupil's concerns and the state of their tasks, newest first (one query): only the
+    reader's own with `own_only` (a class teacher); safeguarding concerns only for a reader of
+    safeguarding material, or the member of staff who raised it."""
+    rows = Concern.objects.filter(pupil=pupil).select_related("raised_by", "task__assigned_to")
+    if own_only:
+        rows = rows.filter(raised_by=reader)
+    if not safeguarding:
+        rows = rows.filter(Q(safeguarding=False) | Q(raised_by=reader))
+    roles = dict(Role.choices)
+    return tuple(
+        ConcernRow(
+            concern_id=c.pk,
+            raised_at=c.raised_at,
+            raised_by=_name(c.raised_by),
+            text=c.text,
+            kind=c.get_kind_display(),
+            assigned_to=(
+                _name(c.task.assigned_to) or roles.get(c.task.assigned_role, "") if c.task else ""
+            ),
+            done=bool(c.task and c.task.done_at),
+            done_note=c.task.done_note if c.task else "",
+        )
+        for c in rows
+    )
+
+
+def meeting_attendance(case: Case | None) -> dict[str, int]:
+    """How often the parents came to this case's meetings (one query; zeros without a case)."""
+    if case is None:
+        return rules.parent_attendance_counts(())
+    return rules.parent_attendance_counts(case.meetings.values_list("parent_attendance", flat=True))

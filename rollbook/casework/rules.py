@@ -37,6 +37,8 @@ KINDS = {
     "penalty": "Penalty notices",
     "referral": "Referrals",
     "case": "Case",
+    "barrier": "Barriers and agencies",
+    "concern": "Concerns and incidents",
     "note": "Notes",
 }
 
@@ -94,6 +96,21 @@ def check_can_close(*, is_open: bool, reason: str) -> None:
         raise CaseError("Give a reason for closing the case.")
 
 
+def check_stage_change(
+    *, is_open: bool, old: str, new: str, stages: Iterable[str], reason: str
+) -> None:
+    """A manual stage change (S002-6): to one of the policy's stages, a different one, with a
+    reason (e.g. "no engagement"). Moving up or down are both allowed: it is child-centred."""
+    if not is_open:
+        raise CaseError("This case is closed.")
+    if new not in frozenset(stages):
+        raise CaseError("Choose one of the policy's stages.")
+    if new == old:
+        raise CaseError(f"The case is already at {new}.")
+    if not reason.strip():
+        raise CaseError("Give a reason for changing the stage.")
+
+
 def order_events(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
     """Newest first; events at the same moment keep a stable order (kind, then title)."""
     return sorted(events, key=lambda e: (e.at, e.kind, e.title, e.pupil_id or 0), reverse=True)
@@ -131,6 +148,9 @@ AUDIT_SHOWN_ELSEWHERE = (
     "case_task.",
     "procedure.",  # the weekly tracker is a checklist, not a timeline event
     "safeguarding_note.read",
+    "case.barrier_",  # barriers, agencies, concerns: rollbook.casework.case_timeline
+    "case.agency_",
+    "concern.",
 )
 
 _AUDIT_TITLES = {
@@ -140,6 +160,7 @@ _AUDIT_TITLES = {
     "case.opened": ("case", "Case opened"),
     "case.assigned": ("case", "Case assigned"),
     "case.closed": ("case", "Case closed"),
+    "case.stage_changed": ("case", "Stage changed by hand"),
     "part_time_timetable.reviewed": ("part_time", "Part-time timetable reviewed"),
     "part_time_timetable.checked": ("part_time", "Part-time timetable checked"),
     "leave.taken_without_leave": ("leave", "Leave taken without permission"),
@@ -169,6 +190,8 @@ def describe_audit(kind: str, reason: str, data: dict) -> tuple[str, str, str]:
         parts.append(f"Owner: {data.get('owner') or 'nobody'}")
         if data.get("next_review_on"):
             parts.append(f"next review {data['next_review_on']}")
+    elif kind == "case.stage_changed":
+        parts.append(f"{data.get('old') or 'No stage'} to {data.get('new', '')}")
     elif kind == "case.opened" and data.get("stage"):
         parts.append(f"Stage: {data['stage']}")
     if reason:
@@ -187,8 +210,32 @@ SUPPORT = {
     "early_help": "Early help",
     "other": "Other",
 }
+# Whether the parents came to a meeting they were invited to (S000-7, S002-117).
+PARENT_ATTENDANCE = {
+    "attended": "Parents attended",
+    "did_not_attend": "Parents did not attend",
+    "rearranged": "Rearranged",
+}
 COMPARISON_ABOVE_PCT = Decimal(96)  # S003-65: "a similar child ... above 96%"
 YEAR_OF_SCHOOL_DAYS = 190  # S003-67: the impact chart's school year
+
+
+def meeting_title(parent_attendance: str) -> str:
+    """The timeline's title for a meeting ("" for meetings recorded before it was asked)."""
+    if parent_attendance == "did_not_attend":
+        return "Meeting with parents: they did not attend"
+    if parent_attendance == "rearranged":
+        return "Meeting with parents: rearranged"
+    return "Meeting with parents"
+
+
+def parent_attendance_counts(values: Iterable[str]) -> dict[str, int]:
+    """{attended / did_not_attend / rearranged: meetings}, zeros included ("" not counted)."""
+    counts = dict.fromkeys(PARENT_ATTENDANCE, 0)
+    for v in values:
+        if v in counts:
+            counts[v] += 1
+    return counts
 
 
 def support_labels(keys: Iterable[str]) -> list[str]:
@@ -209,11 +256,15 @@ def check_meeting(
     review_on: date,
     target_pct: Decimal,
     today: date,
+    parent_attendance: str = "attended",
 ) -> None:
-    """Seed 003's form cannot be saved without its fields (S003-62)."""
+    """Seed 003's form cannot be saved without its fields (S003-62). When the parents did not
+    come (or the meeting was rearranged) nothing was discussed, so no barriers are needed."""
+    if parent_attendance not in PARENT_ATTENDANCE:
+        raise CaseError("Say whether the parents attended.")
     if not attendees.strip():
         raise CaseError("Say who attended the meeting.")
-    if not barriers.strip():
+    if parent_attendance == "attended" and not barriers.strip():
         raise CaseError("Record the barriers discussed.")
     unknown = set(support) - SUPPORT.keys()
     if unknown:
@@ -226,7 +277,17 @@ def check_meeting(
         raise CaseError("The target must be a percentage above 0 and at most 100.")
 
 
-def check_plan(*, signatories: str, commitments: str, starts_on: date, review_on: date) -> None:
+def check_plan(
+    *,
+    signatories: str,
+    commitments: str,
+    starts_on: date,
+    review_on: date,
+    support: Iterable[str] = (),
+    nurse_referral_on: date | None = None,
+) -> None:
+    if nurse_referral_on is not None and "school_nurse" not in frozenset(support):
+        raise CaseError("A school nurse referral date needs the school nurse ticked as support.")
     if not signatories.strip():
         raise CaseError("List who signs the plan.")
     if not commitments.strip():
@@ -353,3 +414,175 @@ def tick_changes(
 ) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
     """(ticks to add, ticks to clear) to go from the saved grid to the submitted one."""
     return after - before, before - after
+
+
+# --- Barriers to attendance (S001-2, S000-58, S002-27, S003-56) ------------------------------
+
+# The fixed list of barrier categories a case can carry, in the order the form offers them.
+# This dict is the documented list (the case page's help text repeats it); a new category
+# needs a migration, since it is the field's choices.
+BARRIERS = {
+    "health": "Physical health",
+    "send": "SEND",
+    "emotional": "Emotional or mental health",
+    "family": "Family circumstances",
+    "transport": "Transport",
+    "housing": "Housing",
+    "bullying": "Bullying",
+    "young_carer": "Young carer",
+    "other": "Other",
+}
+
+
+def check_barrier(*, is_open: bool, category: str, already: Iterable[str], note: str) -> None:
+    """A barrier goes on an open case, once per category; "other" must say what it is."""
+    if not is_open:
+        raise CaseError("Barriers can only be added to an open case.")
+    if category not in BARRIERS:
+        raise CaseError("Choose a barrier from the list.")
+    if category in frozenset(already):
+        raise CaseError(f"{BARRIERS[category]} is already recorded on this case.")
+    if category == "other" and not note.strip():
+        raise CaseError("Say what the other barrier is.")
+
+
+def barrier_counts(categories: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(key, label, open cases) for every category, in the list's order (zeros included).
+    `categories` holds one entry per open case and category."""
+    counted: dict[str, int] = {}
+    for c in categories:
+        counted[c] = counted.get(c, 0) + 1
+    return [(k, label, counted.get(k, 0)) for k, label in BARRIERS.items()]
+
+
+# --- Agencies involved in a case (S000-29, S002-18, S002-26) --------------------------------
+
+AGENCIES = {
+    "la_sast": "LA School Attendance Support Team",
+    "ewo": "Education welfare officer",
+    "early_help": "Early help",
+    "social_care": "Children's social care",
+    "camhs": "CAMHS",
+    "school_nurse": "School nurse",
+    "police": "Police",
+    "other": "Other",
+}
+# Children's social care involvement is safeguarding information: the DSL (and a superuser)
+# only, as social-care referrals are (rollbook.referrals.rules.SAFEGUARDING_KINDS).
+SAFEGUARDING_AGENCIES = frozenset({"social_care"})
+
+
+def agencies_for(*, safeguarding: bool) -> dict[str, str]:
+    """The agencies a user may record and read: not social care unless `safeguarding`."""
+    return {k: v for k, v in AGENCIES.items() if safeguarding or k not in SAFEGUARDING_AGENCIES}
+
+
+def check_agency(
+    *,
+    is_open: bool,
+    agency: str,
+    safeguarding: bool,
+    contact_name: str,
+    other_name: str,
+    since,
+    today: date,
+) -> None:
+    if not is_open:
+        raise CaseError("Agencies can only be added to an open case.")
+    if agency not in agencies_for(safeguarding=safeguarding):
+        raise CaseError("Choose an agency from the list.")
+    if agency == "other" and not other_name.strip():
+        raise CaseError("Name the other agency.")
+    if not contact_name.strip():
+        raise CaseError("Give the contact's name.")
+    if since is not None and since > today:
+        raise CaseError("The date they became involved cannot be in the future.")
+
+
+def agency_counts(agencies: Iterable[str], *, safeguarding: bool) -> list[tuple[str, str, int]]:
+    """(key, label, open cases) per agency a reader may see; one entry per case and agency."""
+    counted: dict[str, int] = {}
+    for a in agencies:
+        counted[a] = counted.get(a, 0) + 1
+    return [(k, v, counted.get(k, 0)) for k, v in agencies_for(safeguarding=safeguarding).items()]
+
+
+# --- Concerns raised by staff (S000-51, S002-120) --------------------------------------------
+
+
+def may_raise_concern(roles: Iterable[str], *, teaches_pupil: bool) -> bool:
+    """Whoever may read the pupil's timeline: case readers, and a class teacher for their own
+    class's pupils only."""
+    return may_read_timeline(roles, teaches_pupil=teaches_pupil)
+
+
+def check_concern(*, text: str) -> None:
+    if not text.strip():
+        raise CaseError("Say what you noticed.")
+    if len(text.strip()) > 2000:
+        raise CaseError("Keep it short: at most 2,000 characters.")
+
+
+def check_left_site(*, left_at: datetime, now: datetime, text: str) -> None:
+    """The time the pupil left must not be in the future, nor before the day it is recorded
+    (an incident is recorded at once); any note is short."""
+    if left_at > now:
+        raise CaseError("The time they left cannot be in the future.")
+    if now - left_at > timedelta(days=1):
+        raise CaseError("Record leaving the site on the day it happens.")
+    if len(text.strip()) > 2000:
+        raise CaseError("Keep it short: at most 2,000 characters.")
+
+
+# --- Long absences: keeping in touch and planning the return (S000-59, S002-76..78) ----------
+
+# The documented rule (the seeds leave the length open): a long absence is at least
+# LONG_ABSENCE_SCHOOL_DAYS school days in a row on which every session marked was an absence.
+# Days with no marks yet (today's register not taken) neither break nor extend a run.
+# While it lasts: a "plan the return" task once, and a keep-in-touch call task every
+# KEEP_IN_TOUCH_SCHOOL_DAYS school days (weekly). When the pupil is back (present within the
+# last RETURN_NOTICED_WITHIN_SCHOOL_DAYS days with marks), a reintegration task for the SENCO.
+LONG_ABSENCE_SCHOOL_DAYS = 10
+KEEP_IN_TOUCH_SCHOOL_DAYS = 5
+RETURN_NOTICED_WITHIN_SCHOOL_DAYS = 5
+
+
+@dataclass(frozen=True)
+class LongAbsence:
+    returned: bool  # False: still away
+    first_day: date  # the first day of the run of absence
+    days: int  # school days absent in a row
+    keep_in_touch_round: int = 0  # 0 on the threshold day, 1 a week later, ... (while away)
+
+
+def long_absence(
+    days: Sequence[tuple[date, bool]],
+    threshold: int = LONG_ABSENCE_SCHOOL_DAYS,
+    every: int = KEEP_IN_TOUCH_SCHOOL_DAYS,
+    noticed_within: int = RETURN_NOTICED_WITHIN_SCHOOL_DAYS,
+) -> LongAbsence | None:
+    """`days`: the school days with marks, oldest first, each with True if every session
+    marked was an absence. The long absence going on now, or the one just ended, or None."""
+    present_after = 0
+    i = len(days) - 1
+    while i >= 0 and not days[i][1]:
+        present_after += 1
+        i -= 1
+    run = 0
+    while i >= 0 and days[i][1]:
+        run += 1
+        i -= 1
+    if run < threshold:
+        return None
+    first = days[i + 1][0]
+    if present_after == 0:
+        return LongAbsence(False, first, run, (run - threshold) // every)
+    if present_after <= noticed_within:
+        return LongAbsence(True, first, run)
+    return None
+
+
+def check_return_plan(*, kind: str, key_adult) -> None:
+    """A return plan names the member of staff the child can go to with worries (S002-78)."""
+    if kind == "return_plan" and key_adult is None:
+        raise CaseError("Name the key adult the child can go to with any worries.")

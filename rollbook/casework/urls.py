@@ -11,6 +11,11 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/assign/", views.assign_case, name="assign"),
     path("pupils/<int:pupil_id>/close/", views.close_case, name="close"),
     path("pupils/<int:pupil_id>/notes/", views.add_note, name="note"),
+    path("pupils/<int:pupil_id>/barriers/", views.add_barrier, name="barrier"),
+    path("pupils/<int:pupil_id>/agencies/", views.add_agency, name="agency"),
+    path("pupils/<int:pupil_id>/stage/", views.change_stage, name="stage"),
+    path("pupils/<int:pupil_id>/concerns/", views.raise_concern, name="concern"),
+    path("pupils/<int:pupil_id>/left-site/", views.left_site, name="left_site"),
     path("families/<int:family_id>/", views.family, name="family"),
     # Meetings, plans and contracts, tasks (keyed by the pupil: see meeting_views).
     path("pupils/<int:pupil_id>/meetings/", meeting_views.pupil_meetings, name="meetings"),

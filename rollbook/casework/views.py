@@ -7,7 +7,10 @@ Validation errors re-render the page (or, for htmx, its forms partial) with stat
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,15 +19,20 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from rollbook.casework import access, actions, caseloads, queries
+from rollbook.casework import access, actions, caseloads, concern_actions, queries
 from rollbook.casework.forms import (
+    AgencyForm,
     AllocateForm,
     AssignCaseForm,
+    BarrierForm,
     CaseloadFilterForm,
     CloseCaseForm,
+    ConcernForm,
     HandBackForm,
+    LeftSiteForm,
     NoteForm,
     OpenCaseForm,
+    StageForm,
     TimelineFilterForm,
 )
 from rollbook.casework.rules import CaseError
@@ -84,7 +92,14 @@ def caseload(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         f"{template}#cases" if _wants_partial(request) else template,
-        {"form": form, "rows": rows},
+        {
+            "form": form,
+            "rows": rows,
+            "barrier_counts": queries.barrier_counts(school),
+            "agency_counts": queries.agency_counts(
+                school, safeguarding=access.may_read_safeguarding(request.user, school)
+            ),
+        },
     )
 
 
@@ -99,6 +114,7 @@ def _pupil_page(
     can_write = access.may_write(request.user, school)
     can_read_cases = access.may_read_cases(request.user, school)  # not a class teacher
     owners = queries.staff_owners(school)
+    safeguarding = access.may_read_safeguarding(request.user, school)
     forms_ = {}
     if can_write:
         forms_ = {
@@ -111,15 +127,31 @@ def _pupil_page(
             ),
             "close_form": CloseCaseForm(),
             "note_form": NoteForm(),
+            "barrier_form": BarrierForm(),
+            "agency_form": AgencyForm(safeguarding=safeguarding),
+            "stage_form": StageForm(stages=queries.stage_names(school)),
         }
-        if bound is not None:
+        if bound is not None and bound[0] not in ("concern_form", "left_site_form"):
             forms_[bound[0]] = bound[1]
             forms_["error_form"] = bound[1]  # summarised above whichever forms are shown
             forms_["error_anchor"] = bound[0].replace("_", "-")
+    concern_bound = bound is not None and bound[0] in ("concern_form", "left_site_form")
+    forms_["concern_form"] = ConcernForm()
+    forms_["left_site_form"] = LeftSiteForm()
+    if concern_bound:
+        forms_[bound[0]] = bound[1]
+    forms_["concern_error"] = bound[1] if concern_bound else None
     filters, events = _timeline(request, school, [pupil])
     context = {
         "pupil": pupil,
+        # Case readers see every concern and its task; a class teacher sees their own.
+        "concerns": queries.concerns_for(
+            pupil, reader=request.user, safeguarding=safeguarding, own_only=not can_read_cases
+        ),
         "case": case,
+        "barriers": queries.barriers_of(case),
+        "meeting_attendance": queries.meeting_attendance(case),
+        "agencies": queries.agencies_of(case, safeguarding=safeguarding),
         "can_write": can_write,
         "can_read_cases": can_read_cases,
         "is_office": core_access.is_office(request.user, school),  # registration duties
@@ -130,7 +162,10 @@ def _pupil_page(
     }
     template = PUPIL_TEMPLATE
     if _wants_partial(request):
-        template += "#forms" if request.method == "POST" else "#timeline"
+        if request.method != "POST":
+            template += "#timeline"
+        else:
+            template += "#concern" if concern_bound else "#forms"
     return render(request, template, context)
 
 
@@ -143,15 +178,13 @@ def pupil_case(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
 def _write(request: HtmxHttpRequest, pupil_id: int, form_class, name: str, act) -> HttpResponse:
     """Shared shape of the four case writes: access, parse, act, respond."""
     pupil = access.get_pupil_for_case_writer(request.user, pupil_id)
-    kwargs = (
-        {"owners": queries.staff_owners(pupil.school)}
-        if form_class
-        in (
-            OpenCaseForm,
-            AssignCaseForm,
-        )
-        else {}
-    )
+    kwargs = {}
+    if form_class in (OpenCaseForm, AssignCaseForm):
+        kwargs = {"owners": queries.staff_owners(pupil.school)}
+    elif form_class is StageForm:
+        kwargs = {"stages": queries.stage_names(pupil.school)}
+    elif form_class is AgencyForm:
+        kwargs = {"safeguarding": access.may_read_safeguarding(request.user, pupil.school)}
     form = form_class(request.POST, **kwargs)
     if form.is_valid():
         try:
@@ -212,6 +245,99 @@ def add_note(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
         )
 
     return _write(request, pupil_id, NoteForm, "note_form", act)
+
+
+@require_POST
+def add_barrier(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.add_barrier(
+            actor=request.user,
+            case=_the_open_case(pupil),
+            category=data["category"],
+            note=data["note"],
+        )
+
+    return _write(request, pupil_id, BarrierForm, "barrier_form", act)
+
+
+@require_POST
+def add_agency(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.add_agency(
+            actor=request.user,
+            case=_the_open_case(pupil),
+            contact=actions.AgencyContact(
+                agency=data["agency"],
+                contact_name=data["contact_name"],
+                contact_role=data["contact_role"],
+                phone=data["phone"],
+                email=data["email"],
+                since=data["since"],
+                other_name=data["other_name"],
+            ),
+            safeguarding=access.may_read_safeguarding(request.user, pupil.school),
+        )
+
+    return _write(request, pupil_id, AgencyForm, "agency_form", act)
+
+
+@require_POST
+def change_stage(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    def act(pupil, data):
+        actions.change_stage(
+            actor=request.user,
+            case=_the_open_case(pupil),
+            stage=data["stage"],
+            stages=queries.stage_names(pupil.school),
+            reason=data["reason"],
+        )
+
+    return _write(request, pupil_id, StageForm, "stage_form", act)
+
+
+@require_POST
+def raise_concern(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    """A concern from anyone who may read the pupil's timeline (a class teacher: their own
+    class): it becomes a task for the case owner or the attendance lead."""
+    pupil = access.get_pupil_for_concern(request.user, pupil_id)
+    form = ConcernForm(request.POST)
+    if form.is_valid():
+        try:
+            raised = concern_actions.raise_concern(
+                actor=request.user,
+                pupil=pupil,
+                text=form.cleaned_data["text"],
+                safeguarding=form.cleaned_data["safeguarding"],
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            task = raised.task
+            to = task.assigned_to.get_username() if task.assigned_to else "the attendance lead"
+            to = "the DSL" if task.assigned_role == "dsl" else to
+            messages.success(request, f"Concern raised: {to} has a task to follow it up.")
+            return _redirect(request, reverse("casework:pupil", args=[pupil.pk]))
+    return _pupil_page(request, pupil, bound=("concern_form", form))
+
+
+@require_POST
+def left_site(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
+    """A pupil left school without permission (S002-118): the time goes on their record and
+    the DSL gets an immediate task."""
+    pupil = access.get_pupil_for_concern(request.user, pupil_id)
+    form = LeftSiteForm(request.POST)
+    if form.is_valid():
+        left_at = timezone.make_aware(datetime.combine(today(), form.cleaned_data["left_at"]))
+        try:
+            concern_actions.record_left_site(
+                actor=request.user, pupil=pupil, left_at=left_at, text=form.cleaned_data["text"]
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Recorded: left at {left_at:%H:%M}. The DSL has a task now.")
+            return _redirect(request, reverse("casework:pupil", args=[pupil.pk]))
+    return _pupil_page(request, pupil, bound=("left_site_form", form))
 
 
 # --- A family -----------------------------------------------------------------------------------

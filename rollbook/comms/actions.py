@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, F, Value, When
+from django.utils import timezone
 
 from rollbook.absences.queries import pupils_reported_absent
 from rollbook.comms import messages, rules
@@ -32,7 +33,11 @@ from rollbook.comms.models import (
     Message,
     MessageEvent,
     MessageTemplate,
+    ParentRequest,
+    RequestChannel,
+    RequestKind,
     Status,
+    TextBlock,
 )
 from rollbook.core import audit
 from rollbook.core.models import AuditEvent, School
@@ -317,6 +322,208 @@ def queue_award_messages(
             messages=[m.pk for m in result.queued],
             pupils=[p.pk for m in result.queued for p in m.pupils.all()],
         )
+    return result
+
+
+# --- recognising improvement (seeds 003-14, 004-32) ----------------------------------------
+
+RECOGNITION = "recognition"
+
+
+@dataclass
+class RecognitionResult:
+    queued: list[Message] = field(default_factory=list)
+    already_queued: int = 0
+    no_contact: list[Pupil] = field(default_factory=list)
+
+
+@transaction.atomic
+def queue_recognition(
+    *,
+    school: School,
+    pupils: Iterable[Pupil],
+    windows: rules.Windows,
+    channel: str,
+    now: datetime,
+    actor=None,
+) -> RecognitionResult:
+    """One recognition message per family for pupils whose attendance improved (the caller
+    passes `recognition.improvers`), by text or email to the family's first contact with
+    parental responsibility and a number or address; siblings named together.
+
+    Idempotent: the dedupe key names the comparison and the family, so a family is
+    recognised once per comparison whoever presses the button.
+    """
+    if channel not in (Channel.SMS, Channel.EMAIL):
+        raise CommsError("choose text message or email")
+    label = actor.get_username() if getattr(actor, "is_authenticated", False) else RECOGNITION
+    result = RecognitionResult()
+    chosen = sorted(pupils, key=lambda p: (p.date_of_birth, p.pk))
+    if not chosen:
+        raise CommsError("choose at least one pupil")
+    if any(p.school_id != school.pk for p in chosen):
+        raise CommsError("a pupil is not at this school")
+    groups: dict[str, list[Pupil]] = defaultdict(list)
+    for pupil in chosen:
+        groups[rules.family_key(pupil.family_id, pupil.pk)].append(pupil)
+    keys = {fk: rules.recognition_dedupe_key(windows.key, fk) for fk in groups}
+    existing = set(
+        Message.objects.filter(school=school, dedupe_key__in=keys.values()).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    links: dict[int, list[PupilContact]] = defaultdict(list)
+    for link in PupilContact.objects.filter(pupil__in=chosen).select_related("contact"):
+        links[link.pupil_id].append(link)
+    contacts = {link.contact_id: link.contact for ls in links.values() for link in ls}
+    for fk, named in groups.items():
+        if keys[fk] in existing:
+            result.already_queued += 1
+            continue
+        picked = (
+            _family_email(named, links)
+            if channel == Channel.EMAIL
+            else _family_contact(named, links)
+        )
+        if picked is None:
+            result.no_contact.extend(named)
+            continue
+        contact = contacts[picked.contact_id]
+        rendered = messages.recognition(
+            language=rules.language_code(contact.preferred_language),
+            school_name=school.name,
+            child_names=[_first_name(p) for p in named],
+            period=windows.label,
+        )
+        message = _queue_sms(
+            school=school,
+            pupils=named,
+            contact=contact,
+            kind=Kind.RECOGNITION,
+            rendered=rendered,
+            reason_key=keys[fk],
+            dedupe_key=keys[fk],
+            now=now,
+            actor_label=label,
+            channel=channel,
+        )
+        if message is None:
+            result.already_queued += 1
+        else:
+            result.queued.append(message)
+            _audit(
+                message, "recognition.queued", actor=actor, actor_label=label, window=windows.key
+            )
+    return result
+
+
+def record_certificates(
+    *, school: School, pupils: Iterable[Pupil], windows: rules.Windows, actor=None
+) -> int:
+    """Note on each pupil's record that a recognition certificate was printed (the page
+    that prints it writes nothing else). Returns how many."""
+    pupils = list(pupils)
+    if not pupils:
+        raise CommsError("choose at least one pupil")
+    for pupil in pupils:
+        if pupil.school_id != school.pk:
+            raise CommsError("a pupil is not at this school")
+        audit.record(
+            "recognition.certificate",
+            actor=actor,
+            school=school,
+            obj=pupil,
+            pupil_id=pupil.pk,
+            window=windows.key,
+        )
+    return len(pupils)
+
+
+def _family_email(pupils, links) -> rules.EmailLink | None:
+    return rules.email_contact(
+        rules.EmailLink(
+            link.pupil_id,
+            link.contact_id,
+            link.priority,
+            link.parental_responsibility,
+            link.contact.email,
+        )
+        for pupil in pupils
+        for link in links[pupil.pk]
+    )
+
+
+# --- expectations when a pupil is admitted (seed 001-8) -------------------------------------
+
+ADMISSIONS = "admission expectations"
+
+
+@transaction.atomic
+def queue_expectations(*, school: School, today: date, now: datetime) -> RecognitionResult:
+    """One message per family setting out the school's attendance expectations, for pupils
+    newly admitted (`rules.expectations_due`) who have had none; siblings admitted together
+    are named in one. Run by the scheduler: the state is the outbox itself (each pupil's
+    message, found through `Message.pupils`), so re-runs queue nothing new. A family with
+    no contact yet is tried again on the next run, while the window lasts."""
+    result = RecognitionResult()
+    recent = today - rules.EXPECTATIONS_WINDOW
+    candidates = [
+        p
+        for p in Pupil.objects.filter(school=school, admission_date__gte=recent)
+        .filter(created_at__date__gte=recent)
+        .exclude(leaving_date__lt=today)
+        if rules.expectations_due(p.admission_date, timezone.localdate(p.created_at), today)
+    ]
+    if not candidates:
+        return result
+    told = set(
+        Message.pupils.through.objects.filter(
+            message__school=school,
+            message__kind=Kind.EXPECTATIONS,
+            pupil_id__in=[p.pk for p in candidates],
+        ).values_list("pupil_id", flat=True)
+    )
+    waiting = sorted(
+        (p for p in candidates if p.pk not in told), key=lambda p: (p.date_of_birth, p.pk)
+    )
+    groups: dict[str, list[Pupil]] = defaultdict(list)
+    for pupil in waiting:
+        groups[rules.family_key(pupil.family_id, pupil.pk)].append(pupil)
+    links: dict[int, list[PupilContact]] = defaultdict(list)
+    for link in PupilContact.objects.filter(pupil__in=waiting).select_related("contact"):
+        links[link.pupil_id].append(link)
+    contacts = {link.contact_id: link.contact for ls in links.values() for link in ls}
+    for named in groups.values():
+        channel, picked = Channel.SMS, _family_contact(named, links)
+        if picked is None:
+            channel, picked = Channel.EMAIL, _family_email(named, links)
+        if picked is None:
+            result.no_contact.extend(named)
+            continue
+        contact = contacts[picked.contact_id]
+        rendered = messages.expectations(
+            language=rules.language_code(contact.preferred_language),
+            school_name=school.name,
+            child_names=[_first_name(p) for p in named],
+        )
+        key = rules.expectations_dedupe_key(p.pk for p in named)
+        message = _queue_sms(
+            school=school,
+            pupils=named,
+            contact=contact,
+            kind=Kind.EXPECTATIONS,
+            rendered=rendered,
+            reason_key=key,
+            dedupe_key=key,
+            now=now,
+            actor_label=ADMISSIONS,
+            channel=channel,
+        )
+        if message is None:
+            result.already_queued += 1
+        else:
+            result.queued.append(message)
+            _audit(message, "expectations.queued", actor_label=ADMISSIONS)
     return result
 
 
@@ -786,6 +993,10 @@ def approve_campaign(
     label = actor_label or (
         actor.get_username() if getattr(actor, "is_authenticated", False) else ""
     )
+    if campaign.kind == Kind.POLICY_SHARE and not campaigns.blocks_for(campaign.school).get(
+        "policy_link"
+    ):
+        raise CommsError("save the link to the attendance policy (Reusable text) first")
     won = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.AWAITING_APPROVAL).update(
         status=CampaignStatus.APPROVED,
         decided_at=now,
@@ -918,6 +1129,10 @@ def schedule_campaigns(*, school: School, today: date, now: datetime) -> list[Ca
             made.append(campaign)
         if config.auto_approve and campaign.status == CampaignStatus.AWAITING_APPROVAL:
             approve_campaign(campaign=campaign, now=now, actor_label="auto-approved by the policy")
+    for kind, period in campaigns.standing_periods(school, today):
+        campaign, new = prepare_campaign(school=school, kind=kind, period=period, now=now)
+        if new:
+            made.append(campaign)
     return made
 
 
@@ -961,6 +1176,34 @@ def save_template(
         version=template.version,
     )
     return template
+
+
+@transaction.atomic
+def save_text_block(*, school: School, key: str, body: str, now: datetime, actor=None) -> TextBlock:
+    """A new version of one reusable text block (`rules.block_problems` checked); every
+    template naming {key} uses the latest from then on. Earlier versions are kept."""
+    body = body.strip()
+    problems = rules.block_problems(key, body)
+    if problems:
+        raise CommsError("; ".join(problems))
+    latest = (
+        TextBlock.objects.select_for_update()
+        .filter(school=school, key=key)
+        .order_by("-version")
+        .first()
+    )
+    block = TextBlock.objects.create(
+        school=school,
+        key=key,
+        version=(latest.version if latest else 0) + 1,
+        body=body,
+        created_at=now,
+        created_by=audit.user_or_none(actor),
+    )
+    audit.record(
+        "text_block.saved", actor=actor, school=school, obj=block, key=key, version=block.version
+    )
+    return block
 
 
 # --- the office ----------------------------------------------------------------------------
@@ -1008,9 +1251,20 @@ def _family_contact(pupils, links) -> rules.ContactLink | None:
 
 
 def _queue_sms(
-    *, school, pupils, contact, kind, rendered, reason_key, dedupe_key, now, actor_label
+    *,
+    school,
+    pupils,
+    contact,
+    kind,
+    rendered,
+    reason_key,
+    dedupe_key,
+    now,
+    actor_label,
+    channel: str = Channel.SMS,
 ) -> Message | None:
-    """Put one SMS naming `pupils` in the outbox; None if another run queued it first."""
+    """Put one SMS (or email) naming `pupils` in the outbox; None if another run queued it
+    first."""
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -1022,9 +1276,14 @@ def _queue_sms(
                 template_key=rendered.template_key,
                 template_version=rendered.version,
                 language=rendered.language,
+                subject=rendered.subject if channel == Channel.EMAIL else "",
                 body=rendered.body,
-                channel=Channel.SMS,
-                recipient=contact.mobile_phone.strip(),
+                channel=channel,
+                recipient=(
+                    contact.email.strip()
+                    if channel == Channel.EMAIL
+                    else contact.mobile_phone.strip()
+                ),
                 status=Status.QUEUED,
                 next_attempt_at=now,
                 reason_key=reason_key,
@@ -1039,3 +1298,75 @@ def _queue_sms(
         message=message, at=now, new_status=Status.QUEUED, actor_label=actor_label
     )
     return message
+
+
+# --- parents' requests for help and concerns (seeds 002-126, 000-6) ------------------------
+
+
+@transaction.atomic
+def log_request(
+    *,
+    school: School,
+    pupil: Pupil,
+    kind: str,
+    channel: str,
+    text: str,
+    received_at: datetime,
+    actor=None,
+    contact=None,
+) -> ParentRequest:
+    """Record what a parent asked or told us; it stays open (the team's inbox) until replied."""
+    if pupil.school_id != school.pk:
+        raise CommsError("this pupil is not at this school")
+    if kind not in RequestKind.values:
+        raise CommsError("choose whether the parent asked for help or told us of a concern")
+    if channel not in RequestChannel.values:
+        raise CommsError("choose how the parent got in touch")
+    if not text.strip():
+        raise CommsError("say what the parent asked or told us")
+    if contact is not None and contact.school_id != school.pk:
+        raise CommsError("this contact is not at this school")
+    request = ParentRequest.objects.create(
+        school=school,
+        pupil=pupil,
+        contact=contact,
+        kind=kind,
+        channel=channel,
+        text=text.strip(),
+        received_at=received_at,
+        logged_by=audit.user_or_none(actor),
+    )
+    audit.record(
+        "parent_request.logged",
+        actor=actor,
+        school=school,
+        obj=request,
+        pupil_id=pupil.pk,
+        request_kind=kind,
+        channel=channel,
+    )
+    return request
+
+
+def reply_to_request(
+    *, request: ParentRequest, reply: str, now: datetime, actor=None
+) -> ParentRequest:
+    """Record the school's reply (once: a conditional UPDATE, so two people replying at once
+    cannot overwrite each other)."""
+    if not reply.strip():
+        raise CommsError("say how the school replied")
+    with transaction.atomic():
+        won = ParentRequest.objects.filter(pk=request.pk, replied_at__isnull=True).update(
+            reply=reply.strip(), replied_at=now, replied_by=audit.user_or_none(actor)
+        )
+        if not won:
+            raise CommsError("this request has already been replied to")
+        request.refresh_from_db()
+        audit.record(
+            "parent_request.replied",
+            actor=actor,
+            school=request.school,
+            obj=request,
+            pupil_id=request.pupil_id,
+        )
+    return request

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from rollbook.comms import rules
-from rollbook.comms.models import Campaign, Message, MessageTemplate
-from rollbook.core.calendar import academic_year_of
+from rollbook.comms.models import STANDING_KINDS, Campaign, Message, MessageTemplate, TextBlock
+from rollbook.core.calendar import academic_year_label, academic_year_of
 from rollbook.core.models import School
 from rollbook.pupils.models import Pupil, PupilContact
 from rollbook.registers.queries import pupil_tallies
@@ -52,6 +52,21 @@ def template_for(school: School, kind: str, language: str) -> Template:
     raise LookupError(f"no template for {kind!r}")
 
 
+def blocks_for(school: School) -> dict[str, str]:
+    """The school's latest version of each reusable text block, else Rollbook's (one query)."""
+    blocks = dict(rules.DEFAULT_BLOCKS)
+    seen: set[str] = set()
+    for key, body in (
+        TextBlock.objects.filter(school=school)
+        .order_by("key", "-version")
+        .values_list("key", "body")
+    ):
+        if key not in seen:
+            seen.add(key)
+            blocks[key] = body
+    return blocks
+
+
 @dataclass(frozen=True)
 class Named:
     pupil: Pupil
@@ -63,6 +78,8 @@ class Named:
 
     @property
     def pct(self) -> str:
+        if not self.standing.possible:  # standing campaigns carry no figures
+            return "every family"
         return rules.pct_text(self.standing.attended, self.standing.possible)
 
 
@@ -106,6 +123,20 @@ def due_period(school: School, config, today: date) -> rules.Period | None:
     return rules.half_term_period(ended[0]) if ended else None
 
 
+def standing_periods(school: School, today: date) -> list[tuple[str, rules.Period]]:
+    """The standing campaigns due today: the reminder before each holiday that term-time
+    holidays are not authorised, and the policy's link at the start of each school year."""
+    calendar = school.calendar()
+    days = calendar.school_days()
+    due = []
+    terms = [rules.Term(t.name, t.start, t.end) for t in calendar.terms]
+    if (period := rules.holiday_reminder_period(today, terms, days)) is not None:
+        due.append(("holiday_reminder", period))
+    if (period := rules.policy_share_period(today, days)) is not None:
+        due.append(("policy_share", period))
+    return due
+
+
 def _previous_term(school: School, first_day: date) -> rules.Term | None:
     before = [t for t in _terms(school) if t.end < first_day]
     return max(before, key=lambda t: t.end) if before else None
@@ -125,8 +156,13 @@ def _config(school: School, kind: str):
 def audience(campaign: Campaign) -> tuple[Named, ...]:
     """The pupils the campaign names, oldest first within each family, from the statistics."""
     school, kind = campaign.school, campaign.kind
-    config = _config(school, kind)
     last = campaign.last_day
+    if kind in STANDING_KINDS:  # every family on roll; no figures
+        everyone = Pupil.objects.on_roll(last).filter(school=school)
+        named = [Named(p, rules.Standing(p.pk, 0, 0)) for p in everyone]
+        named.sort(key=lambda n: (n.pupil.legal_surname, n.pupil.date_of_birth, n.pupil.pk))
+        return tuple(named)
+    config = _config(school, kind)
     first = date(academic_year_of(last), 8, 1) if kind == "weekly_update" else campaign.first_day
     pupils = {p.pk: p for p in Pupil.objects.on_roll(last).filter(school=school)}
     now = pupil_tallies(school, first, last, pupils)
@@ -156,16 +192,29 @@ def audience(campaign: Campaign) -> tuple[Named, ...]:
     return tuple(named)
 
 
-def _values(campaign: Campaign, children: list[Named], language: str) -> dict[str, str]:
+def _values(
+    campaign: Campaign, children: list[Named], language: str, blocks: dict[str, str]
+) -> dict[str, str]:
     conj = CONJUNCTIONS.get(language, "and")
-    config = _config(campaign.school, campaign.kind)
+    standing = campaign.kind in STANDING_KINDS
+    line = (
+        ""
+        if standing
+        else f"{_config(campaign.school, campaign.kind).at_or_below_pct.normalize():f}%"
+    )
     return {
         "school": campaign.school.name,
-        "children": rules.join_names([f"{n.first_name} {n.pct}" for n in children], conj),
+        "children": ""
+        if standing
+        else rules.join_names([f"{n.first_name} {n.pct}" for n in children], conj),
         "names": rules.join_names([n.first_name for n in children], conj),
         "week": campaign.period_label,
         "half_term": campaign.period_label,
-        "line": f"{config.at_or_below_pct.normalize():f}%",
+        "holiday": campaign.period_label,
+        "year": academic_year_label(academic_year_of(campaign.first_day)),
+        "fpn": rules.FPN_SENTENCE,
+        "line": line,
+        **blocks,
     }
 
 
@@ -185,6 +234,7 @@ def preview(campaign: Campaign) -> Preview:
         links[link.pupil_id].append(link)
     contacts = {link.contact_id: link.contact for ls in links.values() for link in ls}
     templates: dict[str, Template] = {}
+    blocks = blocks_for(campaign.school)
     drafts = []
     for family, children in families.items():
         children.sort(key=lambda n: (n.pupil.date_of_birth, n.pupil.pk))
@@ -197,7 +247,7 @@ def preview(campaign: Campaign) -> Preview:
         if language not in templates:
             templates[language] = template_for(campaign.school, campaign.kind, language)
         template = templates[language]
-        body = rules.fill(template.body, _values(campaign, children, template.language))
+        body = rules.fill(template.body, _values(campaign, children, template.language, blocks))
         drafts.append(Draft(family, tuple(children), contact, template, body))
     return Preview(campaign, named, tuple(drafts))
 

@@ -69,3 +69,28 @@ def award(
         }
     ).strip()
     return Rendered(f"award/{language}/sms", AWARD_VERSION, language, "", body)
+
+
+RECOGNITION_VERSION = 1
+EXPECTATIONS_VERSION = 1
+
+
+def recognition(
+    *, language: str, school_name: str, child_names: list[str], period: str
+) -> Rendered:
+    """Recognition of improved attendance (seeds 003-14, 004-32)."""
+    language, template = _template("recognition", language, "sms.txt")
+    names = rules.join_names(child_names, CONJUNCTIONS.get(language, "and"))
+    body = template.render({"school": school_name, "names": names, "period": period}).strip()
+    return Rendered(f"recognition/{language}/sms", RECOGNITION_VERSION, language, "", body)
+
+
+def expectations(*, language: str, school_name: str, child_names: list[str]) -> Rendered:
+    """Attendance expectations for a newly admitted pupil's family (seed 001-8)."""
+    language, template = _template("expectations", language, "sms.txt")
+    names = rules.join_names(child_names, CONJUNCTIONS.get(language, "and"))
+    body = template.render(
+        {"school": school_name, "names": names, "several": len(child_names) > 1}
+    ).strip()
+    subject = f"{school_name}: attendance expectations"
+    return Rendered(f"expectations/{language}/sms", EXPECTATIONS_VERSION, language, subject, body)

@@ -45,6 +45,10 @@ class Kind(models.TextChoices):
     HALFTERM_UPDATE = "halfterm_update", "Half-termly attendance update"
     HALFTERM_LOW = "halfterm_low", "Half-termly: at or below the line"
     HALFTERM_IMPROVEMENT = "halfterm_improvement", "Half-termly: improvement"
+    RECOGNITION = "recognition", "Recognition of improved attendance"
+    HOLIDAY_REMINDER = "holiday_reminder", "Before the holidays: term-time holidays"
+    EXPECTATIONS = "expectations", "Welcome: attendance expectations"
+    POLICY_SHARE = "policy_share", "The attendance policy, each year"
 
 
 CAMPAIGN_KINDS = (
@@ -52,7 +56,12 @@ CAMPAIGN_KINDS = (
     Kind.HALFTERM_UPDATE,
     Kind.HALFTERM_LOW,
     Kind.HALFTERM_IMPROVEMENT,
+    Kind.HOLIDAY_REMINDER,
+    Kind.POLICY_SHARE,
 )
+# Campaigns every school has without a policy entry: one message to every family on roll,
+# prepared by the daily scheduler and queued only when a person approves the preview.
+STANDING_KINDS = (Kind.HOLIDAY_REMINDER, Kind.POLICY_SHARE)
 
 
 class CampaignStatus(models.TextChoices):
@@ -122,6 +131,37 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.language} v{self.version}"
+
+
+class BlockKey(models.TextChoices):
+    ATTENDANCE_STATEMENT = "attendance_statement", "The school's attendance statement"
+    POLICY_LINK = "policy_link", "Link to the attendance policy"
+
+
+class TextBlock(models.Model):
+    """A reusable piece of text stored once (the school's attendance statement, the policy's
+    link) and filled into every template that names it as {key}. Saving makes a new version;
+    the highest is used."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="text_blocks")
+    key = models.CharField(max_length=40, choices=BlockKey.choices)
+    version = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["school", "key", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "key", "version"], name="one_text_block_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
 
 
 class Message(models.Model):
@@ -196,3 +236,51 @@ class MessageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.old_status} -> {self.new_status}"
+
+
+class RequestKind(models.TextChoices):
+    HELP = "help", "Asked for help with attendance"
+    CONCERN = "concern", "Told us of a concern affecting attendance"
+
+
+class RequestChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", "In person"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter or note"
+
+
+class ParentRequest(models.Model):
+    """A parent's request for help with attendance, or a concern they told us of (seeds
+    002-126, 000-6), with the school's reply. Open until replied: the open ones are the
+    attendance team's inbox; both show on the pupil's timeline."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="parent_requests")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="parent_requests")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    channel = models.CharField(max_length=20, choices=RequestChannel.choices)
+    text = models.TextField(help_text="What the parent asked or told us")
+    received_at = models.DateTimeField()
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["school", "replied_at"], name="parent_request_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.received_at:%d %b %Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.replied_at is None

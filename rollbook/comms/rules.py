@@ -85,6 +85,15 @@ class ContactLink:
     mobile_phone: str
 
 
+@dataclass(frozen=True)
+class EmailLink:
+    pupil_id: int
+    contact_id: int
+    priority: int
+    parental_responsibility: bool
+    email: str
+
+
 def first_day_contact(links: Iterable[ContactLink]) -> ContactLink | None:
     """The contact to text: parental responsibility, a mobile number, lowest priority number.
 
@@ -271,7 +280,36 @@ TEMPLATE_FIELDS: dict[str, dict[str, str]] = {
         "half_term": "the half-term's name",
     },
 }
+TEMPLATE_FIELDS["holiday_reminder"] = {
+    "school": "the school's name",
+    "holiday": "the holiday coming, e.g. the break after Autumn 2",
+    "fpn": "the sentence on penalty notices (required, fixed wording)",
+}
+TEMPLATE_FIELDS["policy_share"] = {
+    "school": "the school's name",
+    "year": "the school year, e.g. 2026/27",
+}
+# Reusable text blocks (`TextBlock`): stored once, any template may name them.
+BLOCK_FIELDS: dict[str, str] = {
+    "attendance_statement": "the school's attendance statement (saved once under Reusable text)",
+    "policy_link": "the link to the attendance policy (saved once under Reusable text)",
+}
+MAX_BLOCK_CHARS = 300
+DEFAULT_BLOCKS: dict[str, str] = {
+    "attendance_statement": (
+        "Every day in school counts. We expect every child to be in school, on time, every "
+        "day the school is open, unless they are too ill to attend. If anything makes that "
+        "hard, please talk to us: we are here to help."
+    ),
+    "policy_link": "",  # no default: the school saves its own link
+}
+FPN_SENTENCE = (
+    "Holidays in term time are not authorised and may be referred to the local authority, "
+    "which can issue a penalty notice."
+)
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "holiday_reminder": ("school", "fpn"),
+    "policy_share": ("school", "policy_link"),
     "weekly_update": ("school", "children"),
     "halfterm_update": ("school", "children"),
     "halfterm_low": ("school", "children"),
@@ -315,11 +353,48 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], str] = {
 }
 
 
+DEFAULT_TEMPLATES.update(
+    {
+        ("holiday_reminder", "en"): (
+            "{school}: before {holiday}, a reminder: {fpn} Please book family holidays in the "
+            "school holidays. If something is making attendance hard, please talk to us: we "
+            "want to help."
+        ),
+        ("holiday_reminder", "pl"): (
+            "{school}: przypomnienie przed {holiday}: {fpn} Prosimy planować wyjazdy w czasie "
+            "ferii. W razie trudności prosimy o kontakt: chcemy pomóc."
+        ),
+        ("policy_share", "en"): (
+            "{school}: our attendance policy for {year} is here: {policy_link} It explains how "
+            "to tell us about an absence and how we support families. Please talk to us with "
+            "any questions."
+        ),
+    }
+)
+
+
+def block_problems(key: str, text: str) -> list[str]:
+    """What is wrong with a reusable block's text ([] if fine)."""
+    if key not in BLOCK_FIELDS:
+        return [f"there is no reusable text called {key!r}"]
+    text = text.strip()
+    if not text:
+        return ["enter the text"]
+    problems = []
+    if len(text) > MAX_BLOCK_CHARS:
+        problems.append(f"the text must be {MAX_BLOCK_CHARS} characters or fewer")
+    if "{" in text or "}" in text:
+        problems.append("the text cannot contain { or }")
+    if key == "policy_link" and (not text.startswith("https://") or " " in text):
+        problems.append("enter the link as one web address starting https://")
+    return problems
+
+
 def template_problems(kind: str, text: str) -> list[str]:
     """What is wrong with a template's text, in words for the person saving it ([] if fine)."""
     if kind not in TEMPLATE_FIELDS:
         return [f"there are no templates for {kind!r}"]
-    allowed = TEMPLATE_FIELDS[kind]
+    allowed = TEMPLATE_FIELDS[kind] | BLOCK_FIELDS
     problems: list[str] = []
     if not text.strip():
         return ["enter the message text"]
@@ -334,7 +409,9 @@ def template_problems(kind: str, text: str) -> list[str]:
         if name is None:
             continue
         if name not in allowed:
-            problems.append(f"{{{name}}} is not a placeholder: use {_field_list(allowed)}")
+            problems.append(
+                f"{{{name}}} is not a placeholder: use {_field_list(TEMPLATE_FIELDS[kind])}"
+            )
         elif spec or conversion:
             problems.append(f"write {{{name}}} with nothing after the name")
         used.add(name)
@@ -468,3 +545,138 @@ def pct_text(attended: int, possible: int) -> str:
 
 def campaign_dedupe_key(campaign_id: int, family: str) -> str:
     return f"campaign:{campaign_id}:{family}"
+
+
+# --- standing campaigns: before each holiday, and the policy each September ------------------
+
+HOLIDAY_LEAD_SCHOOL_DAYS = 5  # the reminder is prepared in the last week of each term
+POLICY_CATCH_UP = timedelta(days=14)
+
+
+def holiday_reminder_period(
+    today: date,
+    terms: Iterable[Term],
+    school_days: Iterable[date],
+    lead: int = HOLIDAY_LEAD_SCHOOL_DAYS,
+) -> Period | None:
+    """The reminder before the holiday that follows the term holding `today`, while it is
+    due: on one of the term's last `lead` school days (re-runs find the same key)."""
+    term = next((t for t in terms if t.start <= today <= t.end), None)
+    if term is None:
+        return None
+    left = [d for d in school_days if today <= d <= term.end]
+    if not left or len(left) > lead:
+        return None
+    return Period(f"before {term.end.isoformat()}", f"the holiday after {term.name}", today, today)
+
+
+def policy_share_period(
+    today: date, school_days: Iterable[date], catch_up: timedelta = POLICY_CATCH_UP
+) -> Period | None:
+    """The yearly message with the policy: due from the first school day of the school
+    year (1 August on) for `catch_up` (a missed morning is caught up)."""
+    start = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    days = [d for d in school_days if start <= d]
+    if not days:
+        return None
+    first = min(days)
+    if not first <= today < first + catch_up:
+        return None
+    label = f"{start.year}/{(start.year + 1) % 100:02d}"
+    return Period(f"policy {start.year}", label, first, first)
+
+
+# --- recognising improvement (seeds 003-14, 004-32) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The two spans an improvement compares: `before`, then `now` (to date)."""
+
+    key: str  # names the comparison in dedupe keys: one recognition per family per window
+    label: str
+    before_first: date
+    before_last: date
+    now_first: date
+    now_last: date
+
+
+def improvement_windows(
+    today: date, terms: Iterable[Term], school_days: Iterable[date], weeks: int | None = None
+) -> Windows | None:
+    """This half-term to date against the whole half-term before; or, with `weeks`, the last
+    `weeks` school weeks against the `weeks` school weeks before them. Figures end on the
+    last school day before `today`. None when there is nothing to compare."""
+    past = sorted(d for d in school_days if d < today)
+    if not past:
+        return None
+    last = past[-1]
+    if weeks is not None:
+        if weeks < 1:
+            raise ValueError("weeks must be at least 1")
+        mondays = sorted({d - timedelta(days=d.weekday()) for d in past})
+        if len(mondays) < 2 * weeks:
+            return None
+        now_monday, before_monday = mondays[-weeks], mondays[-2 * weeks]
+        now_days = [d for d in past if d >= now_monday]
+        before_days = [d for d in past if before_monday <= d < now_monday]
+        return Windows(
+            f"{weeks}w:{now_days[0].isoformat()}",
+            f"the last {weeks} school week{'s' if weeks > 1 else ''} against the {weeks} before",
+            before_days[0],
+            before_days[-1],
+            now_days[0],
+            last,
+        )
+    ordered = sorted(terms, key=lambda t: t.start)
+    current = next((i for i, t in enumerate(ordered) if t.start <= last <= t.end), None)
+    if not current:  # no half-term holds it, or it is the first: nothing before
+        return None
+    term, before = ordered[current], ordered[current - 1]
+    return Windows(
+        f"ht:{term.start.isoformat()}",
+        f"{term.name} so far against {before.name}",
+        before.start,
+        before.end,
+        term.start,
+        last,
+    )
+
+
+def improvers(standings: Iterable[Standing], points: Decimal, min_possible: int) -> list[Standing]:
+    """Pupils whose % went up by at least `points` (exactly compared), with enough sessions
+    in both spans to judge."""
+    return [
+        s
+        for s in standings
+        if min(s.possible, s.before_possible) >= min_possible and improved_by(s, points)
+    ]
+
+
+def email_contact(links: Iterable[EmailLink]) -> EmailLink | None:
+    """The contact to email: parental responsibility, an address, lowest priority number."""
+    usable = [link for link in links if link.parental_responsibility and link.email.strip()]
+    if not usable:
+        return None
+    return min(usable, key=lambda link: (link.priority, link.contact_id))
+
+
+def recognition_dedupe_key(window_key: str, family: str) -> str:
+    return f"recognition:{window_key}:{family}"
+
+
+# --- expectations on admission (seed 001-8) -----------------------------------------------
+
+EXPECTATIONS_WINDOW = timedelta(days=28)
+
+
+def expectations_due(admission_date: date, created: date, today: date) -> bool:
+    """A newly admitted pupil's family is told the school's expectations: admitted (or due to
+    start) within `EXPECTATIONS_WINDOW` of today, and added to Rollbook within it too, so
+    that importing a whole school's history texts nobody."""
+    recent = today - EXPECTATIONS_WINDOW
+    return admission_date >= recent and created >= recent and created <= today
+
+
+def expectations_dedupe_key(pupil_ids: Iterable[int]) -> str:
+    return f"expectations:{'+'.join(str(i) for i in sorted(pupil_ids))}"

@@ -60,3 +60,16 @@ def schedule_campaigns() -> int:
     for school in School.objects.all():
         made += len(actions.schedule_campaigns(school=school, today=today, now=now))
     return made
+
+
+# Through the school day: newly admitted pupils' families get the attendance expectations
+# (the outbox is the state: a pupil already named in one is skipped).
+@cron("*/15 7-18 * * *")
+@task
+def admission_expectations() -> int:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    queued = 0
+    for school in School.objects.all():
+        queued += len(actions.queue_expectations(school=school, today=today, now=now).queued)
+    return queued

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from rollbook.casework.models import Case, CaseStatus
 from rollbook.core import audit
-from rollbook.core.models import School
+from rollbook.core.models import School, StaffRole
 from rollbook.letters import pdf, queries, rules
-from rollbook.letters.defaults import default_text
+from rollbook.letters.defaults import CLASS_LETTERS, TERMLY_KEY, default_text
 from rollbook.letters.models import (
     BatchStatus,
     Letter,
@@ -29,6 +29,8 @@ from rollbook.policy.actions import AlertError, complete_action
 from rollbook.policy.kinds import ActionKind
 from rollbook.policy.models import ActionStatus, AlertStatus, PolicyAction
 from rollbook.policy.monitoring import active_policy
+from rollbook.pupils.models import Pupil, RegistrationGroup
+from rollbook.registers.rules import Tally
 
 GENERAL_KEY = "attendance_concern"  # a letter action with no template key
 
@@ -74,6 +76,8 @@ def save_template(
 ) -> LetterTemplate:
     """A new version of the school's text; the old versions stay for the letters made from them."""
     problems = rules.placeholder_problems(subject) + rules.placeholder_problems(body)
+    if key in CLASS_LETTERS:  # S002-71: a class-wide letter names no child
+        problems += rules.class_letter_problems(subject + "\n" + body)
     if problems:
         raise LetterError(" ".join(problems))
     if not subject.strip() or not body.strip():
@@ -146,6 +150,8 @@ def generate_stage_letters(
             )
         )
         head = queries.head_name(school)
+        contact = queries.school_contact(school, policy)
+        signers = queries.family_signatories(school, pupils, policy, queries.head_signatory(school))
         created = []
         for action in todo:
             pupil, fact = action.pupil, facts[action.pupil_id]
@@ -165,6 +171,10 @@ def generate_stage_letters(
                 stage_name=stage_names.get(action.alert.stage_key, action.alert.kind_label),
                 year_start=year_start,
                 today=today,
+                contact=contact,
+                legal_paragraph=policy.letters.legal_paragraph,
+                legal_sources=policy.letters.legal_sources,
+                signatory=signers[pupil.pk],
             )
             letter = _create_letter(
                 action=action,
@@ -175,6 +185,7 @@ def generate_stage_letters(
                 today=today,
                 now=now,
                 actor_label=actor_label,
+                signatory=signers[pupil.pk],
             )
             if letter is not None:
                 created.append(letter)
@@ -184,7 +195,7 @@ def generate_stage_letters(
 
 
 def _create_letter(
-    *, action, template, values, chart, case_id, today, now, actor_label
+    *, action, template, values, chart, case_id, today, now, actor_label, signatory
 ) -> Letter | None:
     try:
         with transaction.atomic():  # a savepoint: the one-to-one backs up the filter
@@ -201,6 +212,9 @@ def _create_letter(
                 stage_name=values["stage_name"],
                 letter_date=today,
                 addressed_to=values["parent_names"],
+                signatory_id=signatory.user_id,
+                signatory_name=signatory.name,
+                signatory_title=signatory.title,
                 subject=rules.merge_text(template.subject, values),
                 html=rules.merge_html(template.body, values),
                 figures=values,
@@ -278,6 +292,50 @@ def mark_sent(*, actor, letter: Letter, now: datetime | None = None) -> Letter:
         return letter
 
 
+def change_signatory(
+    *, actor, letter: Letter, signer_id: int, title: str, now: datetime | None = None
+) -> Letter:
+    """Choose who signs a draft (S003-15): a member of the headship or senior leadership team
+    (a head or attendance lead role) at the letter's school, with their title. The letter is
+    merged again from its own template version and values, and its PDF rendered again."""
+    title = title.strip()
+    if not title:
+        raise LetterError("Give the signer's title, e.g. Headteacher.")
+    grants = list(
+        StaffRole.objects.filter(school=letter.school, user_id=signer_id).select_related("user")
+    )
+    if not rules.may_sign(g.role for g in grants):
+        raise LetterError("Choose a member of the headship or senior leadership team to sign.")
+    user = grants[0].user
+    name = user.get_full_name() or user.get_username()
+    values = {**letter.figures, "signatory_name": name, "signatory_title": title}
+    with transaction.atomic(durable=True):
+        updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFT).update(
+            signatory=user,
+            signatory_name=name,
+            signatory_title=title,
+            figures=values,
+            subject=rules.merge_text(letter.template.subject, values),
+            html=rules.merge_html(letter.template.body, values),
+            pdf=b"",
+            pdf_rendered_at=None,
+        )
+        if updated != 1:
+            raise LetterError("Only a draft letter can be signed by someone else.")
+        audit.record(
+            "letter.signatory_changed",
+            actor=actor,
+            school=letter.school,
+            obj=letter,
+            pupil_id=letter.pupil_id,
+            old=f"{letter.signatory_name}, {letter.signatory_title}".strip(", "),
+            new=f"{name}, {title}",
+        )
+        transaction.on_commit(lambda: _enqueue_render(letter.school_id))
+    letter.refresh_from_db()
+    return letter
+
+
 def withdraw(*, actor, letter: Letter, reason: str, now: datetime | None = None) -> Letter:
     """Withdraw a draft (or a letter sent in error) with a reason; its open policy action is
     cancelled, so the stage asks for no other letter. Nothing is deleted."""
@@ -313,6 +371,214 @@ def withdraw(*, actor, letter: Letter, reason: str, now: datetime | None = None)
             policy_action_cancelled=bool(cancelled),
         )
         return letter
+
+
+# --- The termly letter to every family (S001-29) ------------------------------------------------
+
+
+def generate_term_letters(
+    *, actor, school: School, today: date, now: datetime | None = None
+) -> LetterBatch:
+    """One letter per pupil on roll in the term (the one under way, or just ended), with the
+    term's attendance, gathered in a print batch built by the background task. Once per pupil
+    per term: a second run adds only pupils who joined since, and refuses when there are none."""
+    term = rules.term_for_letters(today, school.calendar().terms)
+    if term is None:
+        raise LetterError("No term has started yet, so there is nothing to report.")
+    policy, _ = active_policy(school)
+    now = now or timezone.now()
+    label = getattr(actor, "get_username", lambda: "")()
+    with transaction.atomic(durable=True):
+        done = set(
+            Letter.objects.filter(
+                school=school, template_key=TERMLY_KEY, period_key=term.key
+            ).values_list("pupil_id", flat=True)
+        )
+        pupils = [
+            p
+            for p in Pupil.objects.filter(school=school)
+            .on_roll(term.start, min(term.end, today))
+            .select_related("registration_group")
+            .order_by("legal_surname", "legal_forename", "id")
+            if p.pk not in done
+        ]
+        if not pupils:
+            raise LetterError(f"Every pupil already has a letter for the {term.name} term.")
+        year_start, facts = queries.pupil_facts(school, pupils, today)
+        in_term = queries.term_tallies(school, pupils, term, today)
+        template = template_for(school, TERMLY_KEY, "", label or "termly letters")
+        contact = queries.school_contact(school, policy)
+        head = queries.head_name(school)
+        signer = queries.head_signatory(school) or rules.Signatory(
+            None, "The Headteacher", rules.HEADTEACHER
+        )
+        letters = []
+        for pupil in pupils:
+            fact = facts[pupil.pk]
+            values = rules.figures(
+                pupil_name=pupil.display_name,
+                pupil_forename=pupil.preferred_forename or pupil.legal_forename,
+                parents=fact.parents,
+                class_name=pupil.registration_group.name if pupil.registration_group else "",
+                school_name=school.name,
+                head_name=head,
+                tally=fact.tally,
+                pa_sessions_at_least=policy.thresholds.pa_sessions_at_least,
+                stage_name=f"{term.name} term letter",
+                year_start=year_start,
+                today=today,
+                contact=contact,
+                legal_paragraph=policy.letters.legal_paragraph,
+                legal_sources=policy.letters.legal_sources,
+                signatory=signer,
+            ) | rules.term_figures(term, in_term.get(pupil.pk, Tally()), today)
+            letters.append(
+                Letter(
+                    school=school,
+                    pupil=pupil,
+                    family_id=pupil.family_id,
+                    template=template,
+                    template_key=TERMLY_KEY,
+                    template_version=template.version,
+                    stage_name=values["stage_name"],
+                    period_key=term.key,
+                    letter_date=today,
+                    addressed_to=values["parent_names"],
+                    signatory_id=signer.user_id,
+                    signatory_name=signer.name,
+                    signatory_title=signer.title,
+                    subject=rules.merge_text(template.subject, values),
+                    html=rules.merge_html(template.body, values),
+                    figures=values,
+                    chart=rules.chart_data(fact.half_terms, target_pct=policy.school_target_pct),
+                    created_at=now,
+                    created_by_label=label,
+                )
+            )
+        created = Letter.objects.bulk_create(letters)  # the unique constraint backs up `done`
+        batch = LetterBatch.objects.create(
+            school=school,
+            week_start=rules.week_of(today)[0],
+            title=f"{term.name} term attendance letters",
+            created_at=now,
+            created_by=audit.user_or_none(actor),
+        )
+        batch.letters.set(created)
+        audit.record(
+            "letter.termly_generated",
+            actor=actor,
+            school=school,
+            obj=batch,
+            term=term.key,
+            letters=len(created),
+        )
+        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+        transaction.on_commit(lambda: _enqueue_render(school.pk))
+        return batch
+
+
+# --- Class-wide letters that name no child (S002-71) ---------------------------------------------
+
+
+def generate_class_letter(
+    *, actor, school: School, group: RegistrationGroup, key: str, today: date, now=None
+) -> LetterBatch:
+    """A confidential letter to every family with a child on roll in the class, naming no
+    child: one letter per family (siblings in the class share it), in a print batch. The text
+    may use only the class fields, and is refused if it names a child of the class."""
+    if key not in CLASS_LETTERS:
+        raise LetterError("Choose one of the class-wide letters.")
+    if group.school_id != school.pk:
+        raise LetterError("That class is not at this school.")
+    label = getattr(actor, "get_username", lambda: "")()
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        pupils = list(
+            Pupil.objects.filter(school=school, registration_group=group)
+            .on_roll(today)
+            .order_by("family_id", "legal_surname", "id")
+        )
+        if not pupils:
+            raise LetterError(f"Class {group.name} has no pupils on roll.")
+        template = template_for(school, key, "", label or "class letter")
+        problems = rules.class_letter_problems(template.subject + "\n" + template.body)
+        names = [
+            n for p in pupils for n in (p.display_name, p.legal_forename, p.preferred_forename)
+        ]
+        named = rules.children_named(template.subject + "\n" + template.body, names)
+        if problems or named:
+            raise LetterError(
+                " ".join(problems)
+                or f"The letter names a child in the class ({', '.join(named)}): edit its text."
+            )
+        _, facts = queries.pupil_facts(school, pupils, today)
+        policy, _ = active_policy(school)
+        contact = queries.school_contact(school, policy)
+        head = queries.head_name(school)
+        signer = queries.head_signatory(school)
+        families: dict[object, Pupil] = {}
+        for pupil in pupils:  # one letter per family, addressed to the first child's parents
+            families.setdefault(pupil.family_id or ("pupil", pupil.pk), pupil)
+        letters = []
+        for pupil in families.values():
+            values = rules.class_figures(
+                parents=facts[pupil.pk].parents,
+                class_name=group.name,
+                school_name=school.name,
+                head_name=head,
+                today=today,
+                contact=contact,
+            )
+            letters.append(
+                Letter(
+                    school=school,
+                    pupil=pupil,
+                    family_id=pupil.family_id,
+                    template=template,
+                    template_key=key,
+                    template_version=template.version,
+                    stage_name=f"Class letter ({group.name})",
+                    period_key=f"class:{group.pk}:{today.isoformat()}",
+                    letter_date=today,
+                    addressed_to=values["parent_names"],
+                    signatory_id=signer.user_id if signer else None,
+                    signatory_name=values["signatory_name"],
+                    signatory_title=values["signatory_title"],
+                    subject=rules.merge_text(template.subject, values),
+                    html=rules.merge_html(template.body, values),
+                    figures=values,
+                    chart={},
+                    created_at=now,
+                    created_by_label=label,
+                )
+            )
+        try:
+            with transaction.atomic():
+                created = Letter.objects.bulk_create(letters)
+        except IntegrityError:
+            raise LetterError(
+                f"Class {group.name} already has this letter today: see the letters list."
+            ) from None
+        batch = LetterBatch.objects.create(
+            school=school,
+            week_start=rules.week_of(today)[0],
+            title=f"{letters[0].subject} (class {group.name})",
+            created_at=now,
+            created_by=audit.user_or_none(actor),
+        )
+        batch.letters.set(created)
+        audit.record(
+            "letter.class_generated",
+            actor=actor,
+            school=school,
+            obj=batch,
+            key=key,
+            group_id=group.pk,
+            letters=len(created),
+        )
+        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+        transaction.on_commit(lambda: _enqueue_render(school.pk))
+        return batch
 
 
 # --- Print batches ------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ Adapted letters (seed 001, S001-30) are for families already working with the sc
 per circumstance serves every key.
 
 Every stage letter: the figures for the year so far and the "X of 19 days" line (S002-61), the
-parents' legal duty under the Education Act 1996 with "parent" in its wide sense (S002-66), and
-an invitation to talk to the school first (S001-45, S002-113).
+parents' legal duty under the Education Act 1996 with "parent" in its wide sense (S002-66; the
+full paragraph with s.7, s.444 and term-time holidays when the policy sets
+`letters.legal_paragraph`, S002-115, S002-130), and an invitation to talk to the school first
+naming the policy's contact (S001-45, S002-113). Adapted letters carry the invitation too.
 """
 
 from __future__ import annotations
@@ -32,21 +34,15 @@ A child who misses 19 days or more in a school year is persistently absent. That
 as 6 days in each term, or about one day a fortnight. {{ pupil_forename }} has now missed \
 {{ days_missed }} of those {{ pa_line_days }} days."""
 
-_LAW = """\
-You are legally responsible under the Education Act 1996 for making sure that your child is in \
-school every day and on time. "Parent" includes anyone who has parental responsibility for a \
-child or who cares for them."""
-
-_TALK = """\
-If something is making it hard for {{ pupil_forename }} to come to school, please talk to us \
-first: we would much rather help than have to escalate our concerns. You can contact the school \
-office or ask to speak to the Attendance Leader."""
+# Merge blocks (rules.BLOCKS): the policy decides their wording ([letters] in the policy file).
+_LAW = "{{ legal_duty }}"
+_TALK = "{{ talk_to_us }}"
 
 _SIGN = """\
 Yours sincerely,
 
-{{ head_name }}
-Headteacher, {{ school_name }}"""
+{{ signatory_name }}
+{{ signatory_title }}, {{ school_name }}"""
 
 
 def _letter(*paragraphs: str) -> str:
@@ -132,6 +128,43 @@ STANDARD: dict[str, DefaultText] = {
     ),
 }
 
+TERMLY_KEY = "termly_attendance"
+TERMLY = DefaultText(
+    "{{ pupil_name }}: attendance in the {{ term_name }} term",
+    _letter(
+        "We write to every family at the end of each term to let you know how often your child "
+        "has been in school.",
+        "In the {{ term_name }} term ({{ term_period }}), {{ pupil_forename }} attended "
+        "{{ term_attendance_pct }} of sessions and missed {{ term_days_missed }} days. Over the "
+        "school year so far ({{ period }}), {{ pupil_forename }} has attended "
+        "{{ attendance_pct }} of sessions.",
+        "Every day in school matters for your child's learning, friendships and well-being. "
+        "Thank you for your support.",
+        _TALK,
+    ),
+)
+STANDARD[TERMLY_KEY] = TERMLY
+
+# Class-wide letters (S002-71): to every family of a class, naming no child. Only the fields in
+# rules.CLASS_FIELDS may be used.
+CLASS_LETTERS: dict[str, DefaultText] = {
+    "head_lice_class_letter": DefaultText(
+        "Head lice in class {{ class_name }}",
+        "Dear {{ salutation }},\n\n"
+        "We have been told that a child in class {{ class_name }} has head lice. We are writing "
+        "to every family in the class, in confidence: we do not name any child, and we ask you "
+        "not to guess or share who it might be.\n\n"
+        "Head lice are common and are not a reason for a child to miss school. Please check your "
+        "child's hair carefully with a fine-toothed comb over the next few days and, if you find "
+        "lice or eggs, treat them straight away. Your local pharmacist can advise on treatment. "
+        "There is no need to keep your child at home.\n\n"
+        "If you have any questions, please speak to the school office.\n\n"
+        "Yours sincerely,\n\n{{ signatory_name }}\n{{ signatory_title }}, {{ school_name }}",
+    ),
+}
+
+CLASS_LETTER_LABELS = {"head_lice_class_letter": "Head lice (confidential, names no child)"}
+
 GENERAL = DefaultText(
     "{{ pupil_name }}: attendance at school",
     _letter(
@@ -173,6 +206,7 @@ def _adapted(adaptation: str) -> DefaultText:
             "We will keep supporting {{ pupil_forename }} and your family. If anything changes, "
             "or if there is more we could do to help {{ pupil_forename }} attend, please let us "
             "know.",
+            _TALK,
         ),
     )
 
@@ -183,4 +217,4 @@ ADAPTED: dict[str, DefaultText] = {a: _adapted(a) for a in _ADAPTED_INTRO}
 def default_text(key: str, adaptation: str = "") -> DefaultText:
     if adaptation:
         return ADAPTED[adaptation]
-    return STANDARD.get(key, GENERAL)
+    return CLASS_LETTERS.get(key) or STANDARD.get(key, GENERAL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from rollbook.letters import rules
+from rollbook.letters.defaults import CLASS_LETTER_LABELS
 from rollbook.letters.models import Adaptation, LetterStatus
 
 
@@ -75,3 +76,45 @@ class TemplateForm(forms.Form):
 
     def clean_body(self) -> str:
         return self._check("body")
+
+
+class ClassLetterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label="Class",
+        queryset=None,
+        empty_label="Choose a class",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Choose the class.", "invalid_choice": "Choose the class."},
+    )
+    key = forms.ChoiceField(
+        label="Letter",
+        choices=list(CLASS_LETTER_LABELS.items()),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Choose the letter."},
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class SignatoryForm(forms.Form):
+    signer = forms.TypedChoiceField(
+        label="Signed by",
+        coerce=int,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={
+            "required": "Choose who signs the letter.",
+            "invalid_choice": "Choose who signs the letter.",
+        },
+    )
+    title = forms.CharField(
+        label="Their title on the letter",
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        error_messages={"required": "Give the signer's title, e.g. Headteacher."},
+    )
+
+    def __init__(self, *args, signers: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].choices = [("", "Choose")] + [(pk, name) for pk, name in signers]

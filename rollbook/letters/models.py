@@ -85,8 +85,18 @@ class Letter(models.Model):
     adaptation = models.CharField(max_length=30, choices=Adaptation.choices, blank=True)
     template_version = models.PositiveIntegerField()
     stage_name = models.CharField(max_length=200, blank=True)
+    # A letter sent once per period (the termly letter: "termly:2025:Autumn"); blank for stage
+    # letters, which the one-to-one policy action keeps unique.
+    period_key = models.CharField(max_length=60, blank=True)
     letter_date = models.DateField(help_text="The date printed on the letter")
     addressed_to = models.CharField(max_length=300)
+    # Who signs (S003-15): the head by default, the Headship or SLT member who holds the
+    # family on their caseload, or whoever is chosen for this letter.
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signatory_name = models.CharField(max_length=150, blank=True)
+    signatory_title = models.CharField(max_length=100, blank=True)
     subject = models.CharField(max_length=200)
     html = models.TextField(help_text="The merged body, frozen")
     figures = models.JSONField(default=dict, help_text="The merge values used")
@@ -115,6 +125,13 @@ class Letter(models.Model):
                 fields=["school", "status", "letter_date"], name="letter_school_status_day"
             )
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "template_key", "period_key"],
+                condition=~models.Q(period_key=""),
+                name="one_letter_per_pupil_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.pupil}, {self.letter_date})"
@@ -137,6 +154,9 @@ class LetterBatch(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="letter_batches")
     week_start = models.DateField(help_text="The Monday of the week")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="What the batch holds, when not a week's drafts"
+    )
     letters = models.ManyToManyField(Letter, related_name="batches")
     status = models.CharField(
         max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED

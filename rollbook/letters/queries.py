@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from rollbook.casework.models import FamilyAssignment
 from rollbook.core.calendar import academic_year_of
 from rollbook.core.models import Role, School, StaffRole
 from rollbook.leave.models import PartTimeTimetable
@@ -34,6 +35,81 @@ def head_name(school: School) -> str:
         .first()
     )
     return role.user.get_full_name() if role else ""
+
+
+def head_signatory(school: School) -> rules.Signatory | None:
+    """The head teacher (the first with the role) as the default signer; None without one."""
+    grant = (
+        StaffRole.objects.filter(school=school, role=Role.HEAD)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if grant is None:
+        return None
+    name = grant.user.get_full_name() or "The Headteacher"
+    return rules.Signatory(grant.user_id, name, rules.HEADTEACHER)
+
+
+def family_signatories(
+    school: School, pupils: list[Pupil], policy: Policy, head: rules.Signatory | None
+) -> dict[int, rules.Signatory]:
+    """S003-15: each pupil's signer, from the open caseload assignment of their family (one
+    query): the Headship or SLT member holding the family, else the head."""
+    caseloads = {c.key: c for c in policy.caseloads}
+    owners: dict[int, tuple[rules.Signatory, str]] = {}
+    families = {p.family_id for p in pupils if p.family_id}
+    for assignment in FamilyAssignment.objects.filter(
+        family_id__in=families, ended_on__isnull=True
+    ).select_related("holder"):
+        caseload = caseloads.get(assignment.caseload)
+        if caseload is None:
+            continue
+        holder = assignment.holder
+        signer = rules.Signatory(
+            holder.pk,
+            holder.get_full_name() or holder.get_username(),
+            rules.caseload_title(caseload.key, caseload.name),
+        )
+        owners[assignment.family_id] = (signer, str(caseload.role))
+    found = {}
+    for pupil in pupils:
+        owner, role = owners.get(pupil.family_id, (None, ""))
+        found[pupil.pk] = rules.signatory_for(owner=owner, owner_caseload_role=role, head=head)
+    return found
+
+
+def signers(school: School) -> list[tuple[int, str]]:
+    """Senior staff who may sign a letter: (user id, name), each once (one query)."""
+    seen: dict[int, str] = {}
+    for grant in (
+        StaffRole.objects.filter(school=school, role__in=rules.SIGNING_ROLES)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    ):
+        seen.setdefault(grant.user_id, grant.user.get_full_name() or grant.user.get_username())
+    return list(seen.items())
+
+
+def school_contact(school: School, policy: Policy) -> rules.SchoolContact | None:
+    """The member of staff letters name for families to talk to (the policy's contact role),
+    with the policy's telephone and email; None when nobody holds the role. One query."""
+    settings = policy.letters
+    grant = (
+        StaffRole.objects.filter(school=school, role=settings.contact_role)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    name = grant.user.get_full_name() if grant else ""
+    if not name and not (settings.contact_phone or settings.contact_email):
+        return None
+    return rules.SchoolContact(
+        name=name,
+        role_label=Role(settings.contact_role).label,
+        phone=settings.contact_phone,
+        email=settings.contact_email or (grant.user.email if grant else ""),
+    )
 
 
 def pupil_facts(
@@ -75,6 +151,13 @@ def pupil_facts(
             half_terms=[(name, t.get(p.pk, Tally())) for name, t in per_term],
         )
     return (days[0] if days else year_start), facts
+
+
+def term_tallies(
+    school: School, pupils: list[Pupil], term: rules.TermPeriod, today: date
+) -> dict[int, Tally]:
+    """Each pupil's tally for the term up to today (one query)."""
+    return pupil_tallies(school, term.start, min(term.end, today), [p.pk for p in pupils])
 
 
 def latest_templates(school: School) -> dict[tuple[str, str], LetterTemplate]:

@@ -17,15 +17,17 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from rollbook.letters import access, actions, queries, rules
-from rollbook.letters.defaults import STANDARD, default_text
+from rollbook.letters.defaults import CLASS_LETTERS, STANDARD, TERMLY_KEY, default_text
 from rollbook.letters.forms import (
     BatchForm,
+    ClassLetterForm,
     LetterFilterForm,
     SendForm,
+    SignatoryForm,
     TemplateForm,
     WithdrawForm,
 )
-from rollbook.letters.models import Adaptation, Letter
+from rollbook.letters.models import Adaptation, Letter, LetterStatus
 from rollbook.letters.rules import LetterError
 from rollbook.policy.monitoring import active_policy
 
@@ -88,6 +90,45 @@ def batch_create(request: HtmxHttpRequest) -> HttpResponse:
     return _list_page(request, school, batch_form=form)
 
 
+@require_POST
+def termly_create(request: HtmxHttpRequest) -> HttpResponse:
+    """S001-29: the termly letter to every family, as a print batch."""
+    school = access.require_letter_reader(request.user)
+    try:
+        batch = actions.generate_term_letters(
+            actor=request.user, school=school, today=timezone.localdate()
+        )
+    except LetterError as error:
+        messages.error(request, str(error))
+        return _redirect(request, reverse("letters:list"))
+    return _redirect(request, reverse("letters:batch", args=[batch.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def class_letter(request: HtmxHttpRequest) -> HttpResponse:
+    """S002-71: a confidential letter to every family of a class, naming no child."""
+    school = access.require_letter_reader(request.user)
+    groups = school.registration_groups.order_by("name")
+    if request.method == "POST":
+        form = ClassLetterForm(request.POST, groups=groups)
+        if form.is_valid():
+            try:
+                batch = actions.generate_class_letter(
+                    actor=request.user,
+                    school=school,
+                    group=form.cleaned_data["group"],
+                    key=form.cleaned_data["key"],
+                    today=timezone.localdate(),
+                )
+            except LetterError as error:
+                form.add_error(None, str(error))
+            else:
+                return _redirect(request, reverse("letters:batch", args=[batch.pk]))
+    else:
+        form = ClassLetterForm(groups=groups, initial=request.GET.dict())
+    return render(request, "letters/class_letter.html", {"form": form})
+
+
 @require_GET
 def batch_detail(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     batch = access.get_batch_for_reader(request.user, batch_id)
@@ -121,11 +162,19 @@ def batch_families(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
 
 
 def _detail_page(request: HtmxHttpRequest, letter: Letter, bound: tuple[str, object] | None = None):
+    can_decide = access.may_decide(request.user, letter)
+    signers = (
+        queries.signers(letter.school) if can_decide and letter.status == LetterStatus.DRAFT else []
+    )
     context = {
         "letter": letter,
-        "can_decide": access.may_decide(request.user, letter),
+        "can_decide": can_decide,
         "send_form": SendForm(),
         "withdraw_form": WithdrawForm(),
+        "signatory_form": SignatoryForm(
+            signers=signers,
+            initial={"signer": letter.signatory_id, "title": letter.signatory_title},
+        ),
         "chart_rows": list(
             zip(letter.chart.get("labels", []), letter.chart.get("values", []), strict=True)
         ),
@@ -180,6 +229,26 @@ def letter_send(request: HtmxHttpRequest, letter_id: int) -> HttpResponse:
 
 
 @require_POST
+def letter_signatory(request: HtmxHttpRequest, letter_id: int) -> HttpResponse:
+    """S003-15: choose who signs this draft from the headship and senior leadership team."""
+    letter = access.get_letter_for_decider(request.user, letter_id)
+    form = SignatoryForm(request.POST, signers=queries.signers(letter.school))
+    if form.is_valid():
+        try:
+            actions.change_signatory(
+                actor=request.user,
+                letter=letter,
+                signer_id=form.cleaned_data["signer"],
+                title=form.cleaned_data["title"],
+            )
+        except LetterError as error:
+            form.add_error(None, str(error))
+        else:
+            return _redirect(request, reverse("letters:detail", args=[letter.pk]))
+    return _detail_page(request, letter, bound=("signatory_form", form))
+
+
+@require_POST
 def letter_withdraw(request: HtmxHttpRequest, letter_id: int) -> HttpResponse:
     return _decide(
         request,
@@ -199,7 +268,7 @@ def _known_keys(school) -> dict[str, str]:
     """Template key -> the stage using it: the policy's letter keys, then the defaults."""
     policy, _ = active_policy(school)
     keys = queries.policy_letter_keys(policy)
-    for key in STANDARD:
+    for key in [*STANDARD, *CLASS_LETTERS]:
         keys.setdefault(key, "")
     keys.setdefault(actions.GENERAL_KEY, "")
     return keys
@@ -213,6 +282,7 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
     saved = queries.latest_templates(school)
     adaptations = ["", *policy.adjustments.adapted_letters_for]
     keys = list(used) + sorted({k for k, _ in saved} - set(used))
+    keys += [k for k in (TERMLY_KEY, *CLASS_LETTERS) if k not in keys]
     rows = [
         {
             "key": key,
@@ -223,7 +293,7 @@ def template_list(request: HtmxHttpRequest) -> HttpResponse:
             "subject": (saved.get((key, adaptation)) or default_text(key, adaptation)).subject,
         }
         for key in keys
-        for adaptation in adaptations
+        for adaptation in ([""] if key in (TERMLY_KEY, *CLASS_LETTERS) else adaptations)
     ]
     context = {"rows": rows, "can_edit": access.may_edit_templates(request.user, school)}
     return render(request, "letters/template_list.html", context)

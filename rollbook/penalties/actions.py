@@ -148,6 +148,7 @@ def advance(
     improve_by: date | None = None,
     la_reference: str = "",
     received_on: date | None = None,
+    override_reason: str = "",
 ) -> PenaltyNotice:
     """Move a notice one step on. `on` is the date the step happened (the warning sent, the
     request made, the notice issued or paid, ...); the caps are checked at the request and
@@ -167,9 +168,23 @@ def advance(
         data = {"warning_kind": warning_kind, "improve_by": improve_by and improve_by.isoformat()}
     elif to is Status.REQUESTED:
         signoff_role = check_sign_off(actor, notice.school)
+        gate = queries.earlier_stages_for(notice, override_reason=override_reason)
+        if not gate.allowed:
+            raise PenaltyError(gate.message)
         check = queries.cap_for(notice)
         if not check.allowed:
             raise PenaltyError(check.message)
+        if gate.overridden:  # S002-8: a request before the earlier stages, with the reason
+            audit.record(
+                "penalty_notice.earlier_stages_overridden",
+                actor=actor,
+                actor_label=actor_label,
+                school=notice.school,
+                obj=notice,
+                pupil_id=notice.pupil_id,
+                reason=override_reason.strip(),
+                missing=[step.label for step in gate.missing],
+            )
         notice.requested_on, notice.la_reference = on, la_reference or notice.la_reference
         data = {
             "expected_rate": check.rate.value,
@@ -238,6 +253,7 @@ def decide(
     on: date,
     reason: str = "",
     improve_by: date | None = None,
+    override_reason: str = "",
 ) -> list[PenaltyNotice]:
     """The attendance lead's decision on an alert: a notice per parent, considered and moved
     to warned / requested / not pursued; the alert is then done."""
@@ -283,6 +299,7 @@ def decide(
                 reason=reason,
                 warning_kind=choice if to is Status.WARNED else "",
                 improve_by=improve_by,
+                override_reason=override_reason,
             )
         )
     if alert.status != AlertStatus.DONE:

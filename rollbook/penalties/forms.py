@@ -37,6 +37,11 @@ class DecideForm(forms.Form):
     reason = forms.CharField(
         label="Reason (needed when a notice is not pursued)", required=False, widget=_TEXT
     )
+    override_reason = forms.CharField(
+        label="Reason to ask the LA before the earlier stages are on record (a last resort)",
+        required=False,
+        widget=_TEXT,
+    )
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,4 +96,9 @@ class StepForm(forms.Form):
     )
     reason = forms.CharField(
         label="Reason or note (needed for Withdrawn and Not pursued)", required=False, widget=_TEXT
+    )
+    override_reason = forms.CharField(
+        label="Reason to ask the LA before the earlier stages are on record (a last resort)",
+        required=False,
+        widget=_TEXT,
     )

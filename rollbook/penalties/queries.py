@@ -13,7 +13,7 @@ from rollbook.core.calendar import academic_year_of
 from rollbook.core.models import School
 from rollbook.penalties import rules
 from rollbook.penalties.models import PenaltyNotice, PenaltyStep
-from rollbook.policy.models import Alert, AlertStatus
+from rollbook.policy.models import ActionStatus, Alert, AlertStatus, PolicyAction
 from rollbook.policy.monitoring import active_policy
 from rollbook.pupils.models import Contact, Pupil, PupilContact
 from rollbook.registers.models import Mark
@@ -197,3 +197,24 @@ def notices_for(pupil: Pupil) -> list[PenaltyNotice]:
 
 def this_year_start(today: date) -> date:
     return date(academic_year_of(today), 8, 1)
+
+
+def earlier_stages_for(notice: PenaltyNotice, *, override_reason: str = "") -> rules.GateCheck:
+    """S002-8: the earlier stages' letters and meetings on record (done) for the pupil in the
+    academic year of the offence, checked against the policy (two queries)."""
+    policy, _ = active_policy(notice.school)
+    required = rules.earlier_steps(policy.stages, penalty_stage_keys(policy))
+    recorded = {
+        (stage_key, kind, template or text)
+        for stage_key, kind, template, text in PolicyAction.objects.filter(
+            pupil_id=notice.pupil_id,
+            status=ActionStatus.DONE,
+            kind__in=rules.GATED_KINDS,
+            alert__kind="stage",
+            alert__academic_year=academic_year_of(notice.last_date),
+        ).values_list("alert__stage_key", "kind", "template", "text")
+    }
+    holiday = notice.alert_id is not None and notice.alert.kind == "unauthorised_holiday"
+    return rules.earlier_stages_check(
+        required, recorded, holiday=holiday, override_reason=override_reason
+    )

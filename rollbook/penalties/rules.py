@@ -13,10 +13,14 @@ National framework from 19 Aug 2024 (domain notes §4, SI 2024/210 amending SI 2
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the policy's frozen stages come in; nothing here reads the database
+    from rollbook.policy.schema import Stage
 
 
 class PenaltyError(ValueError):
@@ -194,3 +198,80 @@ def amount_due(rate: str, received_on: date, paid_on: date) -> int | None:
         if paid_on <= last_day:
             return amount
     return None
+
+
+# --- Last resort: the earlier stages first (S002-8) ----------------------------------------------
+
+ENFORCE_TIER = "Enforce"
+GATED_KINDS = ("letter", "meeting")
+
+
+@dataclass(frozen=True)
+class EarlierStep:
+    """A letter or meeting of an earlier policy stage that must be on record before a request."""
+
+    stage_key: str
+    stage_name: str
+    kind: str
+    text: str
+    template: str = ""
+
+    @property
+    def ident(self) -> tuple[str, str, str]:
+        return (self.stage_key, self.kind, self.template or self.text)
+
+    @property
+    def label(self) -> str:
+        return f"{self.text.rstrip('.')} ({self.stage_name})"
+
+
+def earlier_steps(stages: Sequence[Stage], penalty_keys: Collection[str]) -> list[EarlierStep]:
+    """The letters and meetings of every stage before enforcement: the stages listed before the
+    first stage in the Enforce tier or the first penalty-notice stage. A policy with neither
+    has no ladder to climb first, and so no gate."""
+    steps: list[EarlierStep] = []
+    for stage in stages:
+        if stage.tier == ENFORCE_TIER or stage.key in penalty_keys:
+            return steps
+        steps += [
+            EarlierStep(stage.key, stage.name, str(a.kind), a.text, a.template or "")
+            for a in stage.actions
+            if a.kind in GATED_KINDS
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    allowed: bool
+    missing: tuple[EarlierStep, ...]
+    overridden: bool
+    message: str
+
+
+def earlier_stages_check(
+    required: Sequence[EarlierStep],
+    recorded: Collection[tuple[str, str, str]],
+    *,
+    holiday: bool = False,
+    override_reason: str = "",
+) -> GateCheck:
+    """May the school ask the LA for a notice? Only once each earlier letter and meeting is on
+    record (done) for the pupil this year, or with a reason to override, which is audited.
+    An unauthorised holiday needs no earlier stages: support first is not expected for it."""
+    if holiday:
+        return GateCheck(True, (), False, "")
+    missing = tuple(step for step in required if step.ident not in recorded)
+    if not missing:
+        return GateCheck(True, (), False, "")
+    listed = "; ".join(step.label for step in missing)
+    if override_reason.strip():
+        return GateCheck(True, missing, True, f"Earlier stages overridden: {listed}.")
+    return GateCheck(
+        False,
+        missing,
+        False,
+        "A penalty notice is a last resort, and the earlier stages are not on record for this "
+        f"pupil. Missing: {listed}. Record them first, or give a reason to override this check "
+        "(the reason is kept in the audit log).",
+    )

@@ -118,6 +118,7 @@ def decide(request, alert_id: int) -> HttpResponse:
                 on=data["on"],
                 reason=data["reason"],
                 improve_by=data["improve_by"],
+                override_reason=data["override_reason"],
             )
         except PenaltyError as error:
             form.add_error(None, str(error))
@@ -219,6 +220,7 @@ def step(request, pupil_id: int) -> HttpResponse:
                 improve_by=data["improve_by"],
                 la_reference=data["la_reference"],
                 received_on=data["received_on"],
+                override_reason=data["override_reason"],
             )
         except PenaltyError as error:
             form.add_error(None, str(error))

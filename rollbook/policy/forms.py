@@ -39,3 +39,23 @@ class FilterForm(forms.Form):
             ("all", "All"),
         ],
     )
+
+
+class TierMoveForm(forms.Form):
+    to_tier = forms.ChoiceField(
+        label="Move to tier",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={
+            "required": "Choose the tier.",
+            "invalid_choice": "Choose one of the policy's tiers.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why (kept in the pupil's history)",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        error_messages={"required": "Give the reason for the move."},
+    )
+
+    def __init__(self, *args, tiers: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_tier"].choices = [("", "Choose"), *((t, t) for t in tiers)]

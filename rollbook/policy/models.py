@@ -156,3 +156,80 @@ class PolicyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"
+
+
+class PolicyReadConfirmation(models.Model):
+    """A member of staff confirming they have read one version of the school's policy (S001-4).
+
+    Tied to the version: adopting a new version starts an empty list. Written only by
+    `rollbook.policy.actions.confirm_policy_read`; never changed or deleted.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        SchoolPolicy, on_delete=models.PROTECT, related_name="read_confirmations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policy_confirmations"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["policy", "confirmed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "user"], name="one_read_per_policy_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.policy}"
+
+
+class TierDirection(models.TextChoices):
+    UP = "up", "Stepped up"
+    DOWN = "down", "Stepped down"
+
+
+class TierChange(models.Model):
+    """One move of a pupil between the policy's support tiers (S001-49), up or down, kept for
+    good: the pupil's tier is the newest row of the academic year. Monitoring records the
+    moves it makes (no `by`); people record theirs through `actions.move_tier`."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="tier_changes")
+    academic_year = models.PositiveSmallIntegerField()
+    from_tier = models.CharField(max_length=60, blank=True)
+    to_tier = models.CharField(max_length=60)
+    direction = models.CharField(max_length=4, choices=TierDirection.choices)
+    reason = models.TextField()
+    on = models.DateField()
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["pupil", "at", "id"]
+        indexes = [models.Index(fields=["school", "academic_year"], name="tier_school_year")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil}: {self.from_tier or '-'} -> {self.to_tier} ({self.direction})"
+
+    @property
+    def automatic(self) -> bool:
+        """Made by monitoring: a person's move always names them."""
+        return self.by_id is None
+
+
+class PublishedPolicyPdf(models.Model):
+    """The published policy's PDF for one version (S001-6): rendered by a background task
+    after the version is adopted, so the public URL never runs WeasyPrint in a request."""
+
+    policy = models.OneToOneField(
+        SchoolPolicy, on_delete=models.PROTECT, related_name="published_pdf"
+    )
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"PDF of {self.policy}"

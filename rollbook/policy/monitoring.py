@@ -18,9 +18,9 @@ from django.utils import timezone
 from rollbook.core import audit
 from rollbook.core.calendar import Session, academic_year_of
 from rollbook.core.models import School
-from rollbook.policy import patterns, rules
+from rollbook.policy import patterns, rules, tiers
 from rollbook.policy.kinds import ActionKind
-from rollbook.policy.models import ActionStatus, Alert, PolicyAction
+from rollbook.policy.models import ActionStatus, Alert, PolicyAction, TierChange
 from rollbook.policy.schema import NATIONAL, Policy
 from rollbook.pupils.models import Pupil
 from rollbook.registers.models import Mark
@@ -134,6 +134,9 @@ def run_monitoring(
     for p in pupils:
         if p.family_id:
             families[p.family_id].append(p.pk)
+    order = tiers.tier_order(policy.stages)
+    current_tiers = _current_tiers(school, year) if order else {}
+    tier_changes = 0
     for pupil in pupils:
         facts = rules.PupilFacts(
             pupil.pk,
@@ -144,12 +147,14 @@ def run_monitoring(
             warnings_sent=warnings[pupil.pk],
         )
         result.evaluated += 1
+        fired_now = []
         for hit in rules.due_stages(policy, facts, sessions, as_of):
             key = f"{pupil.pk}:stage:{year}:{hit.stage.key}" + (
                 f":{as_of}" if hit.stage.repeats else ""
             )
             if key in existing:
                 continue
+            fired_now.append(hit.stage)
             alert = Alert(
                 school=school,
                 pupil=pupil,
@@ -169,6 +174,10 @@ def run_monitoring(
                     _stage_actions(alert, hit.stage, future_days, as_of)
                 )
             existing.add(key)
+        if order and record:
+            tier_changes += _move_tier(
+                school, pupil, year, as_of, policy, facts, sessions, current_tiers, fired_now
+            )
         found_alerts = rules.statutory_alerts(
             policy, facts, sessions, as_of
         ) + patterns.pattern_alerts(
@@ -228,8 +237,61 @@ def run_monitoring(
             policy_version=version,
             created=len(result.created),
             evaluated=result.evaluated,
+            tier_changes=tier_changes,
         )
     return result
+
+
+def _current_tiers(school: School, year: int) -> dict[int, tuple[str, bool]]:
+    """pupil id -> (tier, whether a person put them there), from the newest change this year."""
+    found: dict[int, tuple[str, bool]] = {}
+    for pupil_id, tier, by_id in (
+        TierChange.objects.filter(school=school, academic_year=year)
+        .order_by("pupil_id", "at", "id")
+        .values_list("pupil_id", "to_tier", "by_id")
+    ):
+        found[pupil_id] = (tier, by_id is not None)
+    return found
+
+
+def _move_tier(school, pupil, year, as_of, policy, facts, sessions, current_tiers, fired) -> int:
+    """S001-49: record monitoring's tier move for the pupil today, up or down (0 or 1 rows)."""
+    order = tiers.tier_order(policy.stages)
+    current, by_person = current_tiers.get(pupil.pk, (None, False))
+    warranted = None
+    if not fired and current is not None and not by_person:
+        warranted = tiers.warranted_tier(policy, facts, sessions, as_of)
+    move = tiers.automatic_move(
+        order, current=current, by_person=by_person, fired=fired, warranted=warranted
+    )
+    if move is None:
+        return 0
+    change = TierChange.objects.create(
+        school=school,
+        pupil=pupil,
+        academic_year=year,
+        from_tier=current or "",
+        to_tier=move.to,
+        direction=move.direction,
+        reason=move.reason,
+        on=as_of,
+        at=timezone.now(),
+        by_label="monitoring",
+    )
+    # One audit row per move, about the pupil: the case timeline shows it (S001-49).
+    audit.record(
+        "tier.changed",
+        actor_label="monitoring",
+        school=school,
+        obj=change,
+        pupil_id=pupil.pk,
+        reason=tiers.describe(change.direction, current, move.to, move.reason),
+        old=current or "",
+        new=move.to,
+        direction=move.direction,
+    )
+    current_tiers[pupil.pk] = (move.to, False)
+    return 1
 
 
 def _stage_actions(alert: Alert, stage, future_days: list[date], as_of: date) -> list[PolicyAction]:

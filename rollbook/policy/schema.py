@@ -58,6 +58,8 @@ class Thresholds:
     pa_sticky_for_year: bool = False  # 002: once PA by sessions, PA for the rest of the year
     watch_below_pct: Pct | None = None  # 000: weekly watch list below 95 %
     close_monitoring_below_pct: Pct | None = None  # 001: closer monitoring below 96 %
+    # At risk of PA: year-end attendance projected at the last 4 weeks' rate below this line.
+    pa_risk_projected_below_pct: Pct | None = None  # 000: 90 (the seed names no rule)
 
 
 @dataclass(config=STRICT, kw_only=True)
@@ -159,6 +161,18 @@ class Adjustments:
 
 
 @dataclass(config=STRICT, kw_only=True)
+class LetterSettings:
+    """What every letter to families carries (rollbook/letters): the legal paragraph and the
+    "talk to us" contact (S002-113, S002-115, S002-130, S001-45)."""
+
+    legal_paragraph: bool = False  # 002: the full legal-duty paragraph in stage letters
+    legal_sources: tuple[str, ...] = ()  # 002: the Acts and regulations the policy rests on
+    contact_role: Role = Role.ATTENDANCE_LEAD  # whose name letters give (from staff roles)
+    contact_phone: str = ""  # the school fills these in; no seed gives a number
+    contact_email: str = ""
+
+
+@dataclass(config=STRICT, kw_only=True)
 class LeavePolicy:
     retrospective_requests_refused: bool = True
     consider_penalty_notice_for_unauthorised_holiday: bool = True
@@ -250,6 +264,7 @@ class Policy:
     statutory: Statutory = Statutory()
     stages: tuple[Stage, ...] = ()
     adjustments: Adjustments = Adjustments()
+    letters: LetterSettings = LetterSettings()  # the legal paragraph and contact on letters
     leave: LeavePolicy = LeavePolicy()
     rewards: tuple[Reward, ...] = ()
     reports: Reports = Reports()

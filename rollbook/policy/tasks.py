@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rollbook.admissions.actions import check_registration_duties
 from rollbook.casework.actions import open_cases_for_alerts
+from rollbook.casework.long_absences import make_long_absence_tasks
 from rollbook.core.models import School
 from rollbook.leave.actions import check_part_time_timetables
 from rollbook.letters.actions import generate_stage_letters
@@ -28,6 +29,8 @@ def monitor_school(school_id: int, as_of: str) -> int:
     open_cases_for_alerts(school=school, as_of=day, actor_label="daily monitoring")
     letters = generate_stage_letters(school=school, today=day, actor_label="daily monitoring")
     check_registration_duties(school=school, as_of=day, actor_label="daily monitoring")
+    # Long absences: keep in touch while they last, plan the return (keyed, so idempotent).
+    make_long_absence_tasks(school=school, as_of=day, actor_label="daily monitoring")
     return len(created) + len(timetables) + len(letters)
 
 
@@ -40,3 +43,13 @@ def daily_monitoring() -> int:
     for school in schools:
         monitor_school.enqueue(school.pk, today.isoformat())
     return len(schools)
+
+
+@task
+def render_published_policy(policy_id: int) -> bool:
+    """The published policy's PDF for one version (S001-6); idempotent."""
+    from rollbook.policy.actions import render_published_pdf
+    from rollbook.policy.models import SchoolPolicy
+
+    record = SchoolPolicy.objects.select_related("school").get(pk=policy_id)
+    return render_published_pdf(record=record)

@@ -89,6 +89,7 @@ def apply_retention(
                 cla=False,
                 medical_plan=False,
                 long_term_illness=False,
+                evidence_required=False,
                 updated_at=timezone.now(),
             )
         for contact_id in p.contacts:

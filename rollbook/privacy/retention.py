@@ -31,18 +31,24 @@ TREATMENT: dict[str, tuple[str, ...]] = {
     "absences.ContactAttempt": ("note",),
     "policy.Alert": ("decision_reason",),
     "policy.PolicyAction": KEEP,
+    "policy.TierChange": ("reason",),  # support tier moves (S001-49); the reason is free text
     "comms.Message": ("subject", "body", "recipient", "last_error"),
     "leave.LeaveRequest": ("reason_text", "evidence", "decision_reason"),
     "leave.PartTimeTimetable": ("reason",),
     "casework.Case": ("opened_reason", "closed_reason"),
     "casework.CaseNote": ("text",),  # safeguarding notes excepted: the DSL decides
     "rewards.Award": KEEP,
+    "rewards.Treat": KEEP,  # the treat offered (e.g. a holiday-club place) and the period
+    "rewards.PersonalGoal": ("note",),
     "pupils.PreviousAttendance": KEEP,  # another school's session counts
     "absences.AbsenceReport": ("details",),
     "casework.CaseTask": ("title", "done_note"),
     "casework.Meeting": ("attendees", "barriers", "support_detail", "notes"),
     "casework.ProcedureTick": KEEP,
-    "casework.SupportPlan": ("commitments", "signatories", "outcome_note"),
+    "casework.SupportPlan": ("commitments", "signatories", "outcome_note", "support_detail"),
+    "casework.CaseBarrier": ("note",),
+    "casework.CaseAgency": KEEP,  # the agency and its contact: no text about the pupil
+    "casework.Concern": ("text",),
     "letters.Letter": ("addressed_to", "subject", "html"),
     "penalties.PenaltyNotice": ("end_reason",),
     "referrals.Referral": ("reason", "outcome"),  # social-care referrals excepted: the DSL's
@@ -50,6 +56,7 @@ TREATMENT: dict[str, tuple[str, ...]] = {
     "admissions.Deletion": ("evidence", "enquiries"),  # the ground and dates are kept
     "admissions.EheNotice": ("notes",),
     "admissions.CmeConcern": ("details", "outcome"),
+    "comms.ParentRequest": ("text", "reply"),  # a parent's request or concern and our reply
 }
 # Messages and contact logs past their own (shorter) retention, whoever they are about.
 MESSAGE_TEXT: dict[str, tuple[str, str, tuple[str, ...]]] = {

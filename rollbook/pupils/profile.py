@@ -24,7 +24,7 @@ from rollbook.pupils.models import Pupil, PupilContact, SenStatus
 from rollbook.registers import codes
 from rollbook.registers.codes import Stat
 from rollbook.registers.models import Mark, MarkRevision, Source
-from rollbook.registers.rules import Rate, Tally, percent, tally
+from rollbook.registers.rules import Rate, Tally, cumulative_by_week, percent, tally
 
 SESSION_WORDS = {Session.AM: "morning", Session.PM: "afternoon"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -126,6 +126,17 @@ class WeekRow:
 
 
 @dataclass(frozen=True)
+class CumulativeWeek:
+    """S001-33: attendance from the first school week of the year to the end of this week."""
+
+    monday: date
+    attended: int  # so far
+    possible: int  # so far
+    rate: Rate  # attended of possible, so far
+    week_rate: Rate  # this week alone
+
+
+@dataclass(frozen=True)
 class CodeTotal:
     code: str
     meaning: str
@@ -180,6 +191,18 @@ class WeekdayChart:
 
 
 @dataclass(frozen=True)
+class CumulativeChart:
+    """The cumulative rates as an inline SVG line (geometry only; the table holds the figures)."""
+
+    points: str  # "x,y x,y ..." for a polyline, weeks with no possible session left out
+    target_y: int  # the 90 % line (below it: persistent absence)
+    summary: str  # the text alternative
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    baseline: int = CHART_HEIGHT - _CHART_BOTTOM
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     mark_id: int
     day: date
@@ -213,10 +236,13 @@ class PupilProfile:
     today: date
     year_label: str
     flags: tuple[Flag, ...]
+    evidence_required: bool  # S002-68: illness recorded as I only with evidence seen
     contacts: tuple[ContactCard, ...]
     year: Figures
     term: Figures | None
     weeks: tuple[WeekRow, ...]
+    cumulative: tuple[CumulativeWeek, ...]  # one per school week up to this one
+    cumulative_chart: CumulativeChart
     key: tuple[CodeTotal, ...]  # codes in the grid, `sessions` counting their cells
     code_totals: tuple[CodeTotal, ...]  # the year so far, on roll
     lates: Lates
@@ -249,10 +275,15 @@ def pupil_profile(pupil: Pupil, today: date, *, sensitive: bool = False) -> Pupi
         today=today,
         year_label=label,
         flags=_flags(pupil, sensitive),
+        evidence_required=pupil.evidence_required,
         contacts=_contacts(pupil),
         year=_figures(f"{label} so far", first, last, counted),
         term=_term_figures(school_calendar, today, year_start, first, last, counted),
         weeks=weeks,
+        cumulative=(
+            cumulative := _cumulative(counted, [w.monday for w in weeks if w.monday <= last])
+        ),
+        cumulative_chart=_cumulative_chart(cumulative),
         key=_totals((c.code, c.meaning, c.stat) for w in weeks for c in w.cells if c.code),
         code_totals=_totals(
             (m.code, m.definition.meaning, str(m.definition.stat)) for m in counted
@@ -366,6 +397,43 @@ def _weeks(pupil, school_calendar, today, first, grid_last, marks) -> tuple[Week
             )
         )
     return tuple(rows)
+
+
+def _cumulative(marks: list[_Mark], mondays: list[date]) -> tuple[CumulativeWeek, ...]:
+    """From the marks already read: no query per week (the arithmetic is `registers.rules`)."""
+    return tuple(
+        CumulativeWeek(
+            monday=w.monday,
+            attended=w.so_far.attended,
+            possible=w.so_far.possible,
+            rate=Rate(w.so_far.attendance_rate),
+            week_rate=Rate(w.week.attendance_rate),
+        )
+        for w in cumulative_by_week(((m.date, m.code) for m in marks), mondays)
+    )
+
+
+def _cumulative_chart(weeks: tuple[CumulativeWeek, ...]) -> CumulativeChart:
+    """x: the weeks in order; y: 0 % at the baseline to 100 % at the top (display only)."""
+    plot_height = CHART_HEIGHT - _CHART_TOP - _CHART_BOTTOM
+    step = (CHART_WIDTH - 2 * _CHART_SIDE) / max(len(weeks) - 1, 1)
+
+    def y(percent_value: Fraction) -> int:
+        return round(CHART_HEIGHT - _CHART_BOTTOM - plot_height * percent_value / 100)
+
+    points = " ".join(
+        f"{round(_CHART_SIDE + i * step)},{y(w.rate.value)}"
+        for i, w in enumerate(weeks)
+        if w.rate.value is not None
+    )
+    shown = [w for w in weeks if w.rate.value is not None]
+    summary = (
+        f"Attendance so far by week: {shown[0].rate} in the week of {shown[0].monday.day} {shown[0].monday:%B}, "
+        f"{shown[-1].rate} in the week of {shown[-1].monday.day} {shown[-1].monday:%B}."
+        if shown
+        else "No attendance figures yet."
+    )
+    return CumulativeChart(points, y(Fraction(90)), summary)
 
 
 def _cell(pupil, school_calendar, today, first, day, session, by_slot) -> Cell:

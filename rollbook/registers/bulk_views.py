@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from rollbook.core import access
 from rollbook.core.models import School
 from rollbook.pupils.rules import YEAR_GROUPS
-from rollbook.registers import codes
+from rollbook.registers import codes, taking
 from rollbook.registers.actions import MarkError
 from rollbook.registers.bulk import Scope, Sessions, preview_bulk_code, pupils_for
 from rollbook.registers.register_actions import bulk_code
@@ -58,6 +58,12 @@ def _required(message: str) -> dict[str, str]:
 
 def _dates(message: str) -> dict[str, str]:
     return {"required": message, "invalid": message}
+
+
+BULK_M = (
+    "M is one pupil's appointment and needs the evidence seen: record it on the Today page "
+    "or the register instead"
+)
 
 
 class BulkCodeForm(forms.Form):
@@ -167,6 +173,8 @@ class BulkCodeForm(forms.Form):
             self.add_error("last", "The last day must be the same as or after the first day")
         elif first and last and (last - first).days >= MAX_DAYS:
             self.add_error("last", "Code at most a year at a time")
+        if code == taking.APPOINTMENT:  # S002-69: M needs the evidence seen, pupil by pupil
+            self.add_error("code", BULK_M)
         only = {"/": Sessions.AM, "\\": Sessions.PM}.get(code)
         if only and data.get("sessions") != only:
             when = "mornings" if only == Sessions.AM else "afternoons"

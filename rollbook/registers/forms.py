@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from django import forms
 from django.utils.functional import cached_property
 
+from rollbook.absences import rules as reasons
 from rollbook.absences.models import ContactMethod, ContactOutcome
 from rollbook.core.calendar import Session
 from rollbook.pupils.models import Pupil
@@ -63,6 +64,7 @@ class RegisterRow:
     minutes_error: str = ""
     code_error: str = ""
     conflict: str = ""
+    badges: tuple[str, ...] = ()  # "returning today" (set by the register view on GET)
 
     @property
     def field(self) -> str:
@@ -118,6 +120,13 @@ class RegisterForm(forms.Form):
     """
 
     reason = forms.CharField(required=False, max_length=500, label="Reason for the changes")
+    # The office only: what it saw for an M recorded here (S002-69).
+    evidence = forms.ChoiceField(
+        required=False,
+        label="Evidence seen for M",
+        choices=[("", "None"), *taking.EVIDENCE_TYPES],
+        error_messages={"invalid_choice": "Choose the evidence you saw from the list"},
+    )
 
     def __init__(
         self,
@@ -223,7 +232,20 @@ class RegisterForm(forms.Form):
                 changed = True
         if changed and not data.get("reason", "").strip():
             self.add_error("reason", "Give a reason for changing marks that were already saved")
+        self._check_evidence(data)
         return data
+
+    def _check_evidence(self, data) -> None:
+        """An M added or changed by the office needs the evidence seen (as the action checks)."""
+        if "evidence" in self.errors:
+            return
+        new = [
+            e.code
+            for e in self.entries
+            if (mark := self.marks.get(e.pupil_id)) is None or mark.code != e.code
+        ]
+        if problem := taking.evidence_problem(new, data.get("evidence", "")):
+            self.add_error("evidence", problem)
 
     def _check_still_locked(self, pupil: Pupil) -> None:
         """A mark the office set while a teacher had the form open: tell them, do not drop it."""
@@ -314,7 +336,7 @@ class RegisterForm(forms.Form):
         found = {f"mark-{p.pk}": f"#mark-{p.pk}-present" for p in self.pupils}
         found |= {f"minutes-{p.pk}": f"#minutes-{p.pk}" for p in self.pupils}
         found |= {f"code-{p.pk}": f"#code-{p.pk}" for p in self.pupils}
-        return found | {"reason": "#reason", "__all__": "#pupils"}
+        return found | {"reason": "#reason", "evidence": "#evidence", "__all__": "#pupils"}
 
 
 class ChaseForm(forms.Form):
@@ -365,19 +387,32 @@ class ContactAttemptForm(forms.Form):
 
 
 class AbsenceReasonForm(forms.Form):
-    """Turn today's N into the code for the reason found (one pupil, one or both sessions)."""
+    """Turn today's N into the code for the reason found (one pupil, one or both sessions).
+
+    A never-acceptable reason (S002-70) sets the code by itself; M, and I for a pupil
+    flagged "evidence required", need the evidence seen (S002-69, S002-68). The rule is
+    `absences.rules.reason_code`; `absences.actions.record_absence_reason` applies it again.
+    """
 
     sessions = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         label="Sessions",
         error_messages={"required": "Choose the morning, the afternoon or both"},
     )
-    code = forms.ChoiceField(label="Code", error_messages={"required": "Choose a code"})
-    reason = forms.CharField(
-        max_length=500,
-        label="Reason",
-        error_messages={"required": "Enter the reason and who gave it"},
+    reason_key = forms.ChoiceField(
+        label="Reason that is never authorised (sets O, or G for leave, by itself)",
+        required=False,
+        choices=[("", "None of these"), *((k, label) for k, label, _ in reasons.NEVER_ACCEPTABLE)],
+        error_messages={"invalid_choice": "Choose a reason from the list"},
     )
+    code = forms.ChoiceField(label="Code", required=False)
+    evidence = forms.ChoiceField(
+        label="Evidence seen",
+        required=False,
+        choices=[("", "None"), *reasons.EVIDENCE_TYPES],
+        error_messages={"invalid_choice": "Choose the evidence you saw from the list"},
+    )
+    reason = forms.CharField(max_length=500, label="Reason", required=False)
 
     def __init__(self, data=None, *, card: AbsentPupil, day: date):
         super().__init__(data, prefix=f"reason-{card.pupil_id}")
@@ -385,10 +420,28 @@ class AbsenceReasonForm(forms.Form):
         self.fields["sessions"].choices = [(m.session.value, m.session_label) for m in card.marks]
         self.fields["sessions"].initial = [m.session.value for m in card.marks]
         self.fields["code"].choices = [("", "Choose a code"), *code_choices(day, exclude={"N"})]
+        self.fields["code"].error_messages["invalid_choice"] = "Choose a code from the list"
         for m in card.marks:
             self.fields[f"version-{m.session}"] = forms.IntegerField(
                 min_value=1, initial=m.version, widget=forms.HiddenInput
             )
+
+    def clean(self):
+        data = super().clean()
+        if any(f in self.errors for f in ("code", "reason_key", "evidence")):
+            return data
+        code, problem = reasons.reason_code(
+            code=data.get("code", ""),
+            reason_key=data.get("reason_key", ""),
+            evidence=data.get("evidence", ""),
+            evidence_required=self.card.evidence_required,
+        )
+        if problem:
+            self.add_error(*problem)
+        data["code"] = code
+        if not data.get("reason", "").strip() and not data.get("reason_key"):
+            self.add_error("reason", "Enter the reason and who gave it")
+        return data
 
     def chosen(self) -> list[tuple[int, int]]:
         """(mark id, version seen) for each chosen session."""

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 
+from rollbook.absences import rules as absence_rules
 from rollbook.absences.models import ContactAttempt, ContactOutcome
 from rollbook.comms import rules as comms_rules
 from rollbook.comms.models import Kind as MessageKind
@@ -161,6 +162,7 @@ class AbsentPupil:
     home_visit: str | None
     text: TextRow | None = None
     step: comms_rules.FollowUpStep | None = None  # what the office does next
+    evidence_required: bool = False  # S002-68: I only with evidence seen, otherwise O
 
     @property
     def priority(self) -> bool:
@@ -195,6 +197,13 @@ class LateArrival:
 
 
 @dataclass(frozen=True)
+class WholeDayM:
+    pupil_id: int
+    name: str
+    group_name: str
+
+
+@dataclass(frozen=True)
 class OfficeToday:
     today: date
     now: datetime
@@ -205,6 +214,7 @@ class OfficeToday:
     home_visits: tuple[HomeVisitDue, ...] = ()
     lates: tuple[LateArrival, ...] = ()
     call_after_minutes: int = 60  # policy comms.call_after_minutes
+    whole_day_m: tuple[WholeDayM, ...] = ()  # S002-69: M all day, for the office to review
 
     def absent_pupil(self, pupil_id: int) -> AbsentPupil | None:
         return next((a for a in self.absent if a.pupil_id == pupil_id), None)
@@ -244,12 +254,13 @@ def office_today(
     if not calendar.is_school_day(today):
         return OfficeToday(today, now, grace_minutes, is_school_day=False)
     marks = list(
-        Mark.objects.filter(school=school, date=today, code__in=UNEXPLAINED | {"U"})
+        Mark.objects.filter(school=school, date=today, code__in=UNEXPLAINED | {"U", "M"})
         .filter(pupil__admission_date__lte=today)
         .filter(Q(pupil__leaving_date__isnull=True) | Q(pupil__leaving_date__gte=today))
         .select_related("pupil__registration_group")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "session")
     )
+    whole_day_m = _whole_day_m(calendar, today, [m for m in marks if m.code == "M"])
     unexplained = [m for m in marks if m.code in UNEXPLAINED]
     pupils = {m.pupil_id: m.pupil for m in unexplained}
     runs = _runs(calendar, today, pupils)
@@ -281,6 +292,22 @@ def office_today(
             for m in marks
             if m.code == "U"
         ),
+        whole_day_m=whole_day_m,
+    )
+
+
+def _whole_day_m(calendar: SchoolCalendar, today: date, m_marks: list[Mark]) -> tuple:
+    """Pupils coded M for every school session today (read with today's other marks)."""
+    sessions = sum(calendar.is_school_session(today, s) for s in SESSIONS)
+    by_pupil: dict[int, dict[str, str]] = defaultdict(dict)
+    pupils = {}
+    for m in m_marks:
+        by_pupil[m.pupil_id][m.session] = m.code
+        pupils[m.pupil_id] = m.pupil
+    return tuple(
+        WholeDayM(pk, pupils[pk].display_name, group_name(pupils[pk]))
+        for pk, found in by_pupil.items()
+        if absence_rules.whole_day_of_m(found, sessions)
     )
 
 
@@ -382,6 +409,7 @@ def _absent_pupils(
             run_days=runs.get(pk, 0),
             home_visit=home_visit_due(runs.get(pk, 0), bool(_flags(pupil))),
             text=texts.get(pk),
+            evidence_required=pupil.evidence_required,
             step=comms_rules.follow_up_step(
                 comms_rules.FollowUpFacts(
                     text_status=texts[pk].status if pk in texts else "",

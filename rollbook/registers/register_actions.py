@@ -109,8 +109,12 @@ def take_register(
     reason: str = "",
     now: datetime | None = None,
     opened: OpenRegister | None = None,
+    evidence: str = "",
 ) -> Register:
     """Save a class's register. Every pupil on roll must end up with a mark.
+
+    An M added or changed here needs `evidence` (`taking.EVIDENCE_TYPES`, S002-69): it is
+    kept in the audit event and in the reason of each changed mark's revision.
 
     A teacher may enter only teacher codes and cannot change marks the office set.
     Any change to a mark that already exists needs a reason. If someone else changed a mark
@@ -166,6 +170,14 @@ def take_register(
             )
             mark.version += 1
             changed.append(mark)
+    new_codes = [r.code for r in new_rows] + [r.new_code for r in revisions]
+    if problem := taking.evidence_problem(new_codes, evidence):
+        problems.append(problem[:1].lower() + problem[1:])
+    if evidence and "M" in new_codes:
+        note = taking.evidence_note(evidence)
+        for r in revisions:
+            if r.new_code == "M":
+                r.reason = f"{r.reason}; {note}"
     marked = set(existing) | {r.pupil_id for r in new_rows}
     missing = sorted(p.display_name for pk, p in pupils.items() if pk not in marked)
     if missing:
@@ -208,6 +220,7 @@ def take_register(
         session=str(session),
         created=len(new_rows),
         changed=[[r.mark_id, r.old_code, r.new_code] for r in revisions],
+        **({"evidence": evidence} if evidence and "M" in new_codes else {}),
     )
     return register
 
@@ -285,6 +298,8 @@ def bulk_code(
         raise MarkError("choose at least one pupil")
     if not reason.strip():
         raise MarkError("bulk coding needs a reason (e.g. 'Year 4 trip to the museum')")
+    if code == taking.APPOINTMENT:
+        raise MarkError("M needs the evidence seen for each pupil: it cannot be bulk coded")
     school = pupils[0].school
     calendar = school.calendar()
     rows, problems = [], []

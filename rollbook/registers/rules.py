@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -187,3 +187,36 @@ class Rate:
     def __str__(self) -> str:
         shown = percent(self.value, 1)
         return NO_FIGURE if shown is None else f"{shown}%"
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    """Running totals from the start of the period to the end of one school week."""
+
+    monday: date
+    week: Tally  # this week alone
+    so_far: Tally  # every week up to and including this one
+
+
+def cumulative_by_week(
+    marks: Iterable[tuple[date, str]], mondays: Iterable[date]
+) -> list[WeekTotal]:
+    """The cumulative tally at the end of each school week (S001-33: "the cumulative % for
+    each week since the first week of term").
+
+    `marks`: (date, code), already limited to the enrolment and period; `mondays`: the Mondays
+    of the school weeks (`core.calendar.school_weeks`), so holiday weeks do not appear. A mark
+    in a week that is not listed (say, on a Saturday club) counts in the next listed week, so
+    the last row always equals the tally of every mark up to its Sunday.
+    """
+    ordered = sorted(marks)
+    totals, so_far, i = [], Tally(), 0
+    for monday in sorted(mondays):
+        sunday = monday + timedelta(days=6)
+        start = i
+        while i < len(ordered) and ordered[i][0] <= sunday:
+            i += 1
+        week = tally(ordered[start:i])
+        so_far += week
+        totals.append(WeekTotal(monday, week, so_far))
+    return totals

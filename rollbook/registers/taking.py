@@ -105,3 +105,28 @@ def locked_for_teacher(source: str) -> bool:
 
 def present_code(session: Session) -> str:
     return PRESENT[session]
+
+
+# S002-69: an M (medical or dental appointment) needs the evidence the office saw.
+APPOINTMENT = "M"
+EVIDENCE_TYPES = (
+    ("appointment_card", "Appointment card"),
+    ("appointment_letter", "Appointment letter"),
+    ("text_or_email", "Text or email from the surgery, clinic or hospital"),
+    ("prescription", "Prescription or medicine"),
+    ("other", "Other evidence (say what in the reason)"),
+)
+EVIDENCE_LABELS = dict(EVIDENCE_TYPES)
+
+
+def evidence_note(evidence: str) -> str:
+    return f"evidence seen: {EVIDENCE_LABELS[evidence].lower()}" if evidence else ""
+
+
+def evidence_problem(new_codes: list[str], evidence: str) -> str | None:
+    """Newly recorded codes (marks added or changed) and the evidence chosen: the problem, or None."""
+    if evidence and evidence not in EVIDENCE_LABELS:
+        return "Choose the evidence you saw from the list"
+    if APPOINTMENT in new_codes and not evidence:
+        return "Say what evidence of the appointment you saw for M, for example an appointment card"
+    return None

@@ -50,5 +50,10 @@ urlpatterns = [
         views.office_record_reason,
         name="office_record_reason",
     ),
+    path(
+        "office/pupils/<int:pupil_id>/evidence-required/",
+        views.evidence_required,
+        name="evidence_required",
+    ),
     path("office/late/", views.late_sign_in, name="late_sign_in"),
 ]

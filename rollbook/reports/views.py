@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from rollbook.core.access import AGGREGATE_ROLES, require_aggregates, roles_at, school_for
+from rollbook.core.access import (
+    AGGREGATE_ROLES,
+    PUPIL_READ_ROLES,
+    can_read_all_pupils,
+    require_aggregates,
+    roles_at,
+    school_for,
+)
+from rollbook.core.models import Role
 from rollbook.policy.monitoring import active_policy
 from rollbook.portal.access import parent_account
 from rollbook.registers.rules import percent, summarise
@@ -35,6 +43,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "week": week_so_far(school, today, policy.school_target_pct),
         # Links further in, for those who may open the reports (the pages check again).
         "can_report": bool(roles_at(request.user, school) & AGGREGATE_ROLES),
+        "can_read_pupils": can_read_all_pupils(request.user, school),
+        "can_open_packs": bool(
+            roles_at(request.user, school) & (PUPIL_READ_ROLES | {Role.TEACHER})
+        ),
     }
     return render(request, "reports/home.html", context)
 

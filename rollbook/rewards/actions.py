@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from rollbook.core.audit import user_or_none
 from rollbook.core.models import School
 from rollbook.policy.schema import Reward
 from rollbook.rewards import rules
-from rollbook.rewards.models import Award, PrizeDraw
+from rollbook.rewards.models import Award, PersonalGoal, PrizeDraw, Treat
 
 
 class RewardError(ValueError):
@@ -135,3 +136,100 @@ def run_prize_draw(
         winners=list(result.winners),
     )
     return draw
+
+
+@transaction.atomic(durable=True)
+def offer_treats(
+    *,
+    actor=None,
+    actor_label: str = "",
+    school: School,
+    reason: str,
+    treat: str,
+    period: rules.Period,
+    pupil_ids: Iterable[int],
+    offered_on: date,
+) -> list[Treat]:
+    """Record that each pupil was offered the treat for the period (once per pupil, reason,
+    treat and period); returns the new rows, each audited."""
+    ids = sorted(set(pupil_ids))
+    treat = treat.strip()
+    if not ids:
+        raise RewardError("choose at least one pupil")
+    if not treat:
+        raise RewardError("say what the treat is")
+    if reason not in Treat.Reason.values:
+        raise RewardError("unknown reason for a treat")
+    if school.pupils.filter(pk__in=ids).count() != len(ids):
+        raise RewardError("a pupil is not at this school")
+    already = set(
+        Treat.objects.filter(
+            school=school, reason=reason, treat=treat, period_start=period.first, pupil_id__in=ids
+        ).values_list("pupil_id", flat=True)
+    )
+    new = Treat.objects.bulk_create(
+        Treat(
+            school=school,
+            pupil_id=pupil_id,
+            reason=reason,
+            treat=treat,
+            period_label=period.label,
+            period_start=period.first,
+            period_end=period.last,
+            offered_on=offered_on,
+            offered_by=user_or_none(actor),
+        )
+        for pupil_id in ids
+        if pupil_id not in already
+    )
+    for row in new:
+        audit.record(
+            "reward.treat_offered",
+            actor=actor,
+            actor_label=actor_label,
+            school=school,
+            obj=row,
+            pupil_id=row.pupil_id,
+            reason_code=reason,
+            treat=treat,
+            period=period.label,
+        )
+    return new
+
+
+@transaction.atomic(durable=True)
+def set_goal(
+    *,
+    actor=None,
+    actor_label: str = "",
+    pupil,
+    target_pct: Decimal,
+    note: str = "",
+    today: date,
+) -> PersonalGoal:
+    """Set a pupil's personal attendance goal; the current goal, if any, ends today (kept)."""
+    if not Decimal(0) < target_pct <= Decimal(100):
+        raise RewardError("the goal must be above 0% and at most 100%")
+    current = PersonalGoal.objects.filter(pupil=pupil, ended_on__isnull=True).first()
+    if current is not None:
+        current.ended_on = today
+        current.save(update_fields=["ended_on"])
+    goal = PersonalGoal.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        target_pct=target_pct,
+        note=note.strip(),
+        set_on=today,
+        set_by=user_or_none(actor),
+    )
+    audit.record(
+        "reward.goal_set",
+        actor=actor,
+        actor_label=actor_label,
+        school=pupil.school,
+        obj=goal,
+        pupil_id=pupil.pk,
+        target_pct=f"{target_pct:.2f}",
+        previous=f"{current.target_pct:.2f}" if current is not None else None,
+    )
+    return goal

@@ -63,3 +63,68 @@ class PrizeDraw(models.Model):
 
     def __str__(self) -> str:
         return f"Prize draw: {self.name} ({self.period_label})"
+
+
+class Treat(models.Model):
+    """A treat offered to a pupil for a period (004, S004-30: e.g. a place at a holiday club)
+    for 100 % attendance or for sustained improvement. Written only through
+    `actions.offer_treats`, which audits each offer; rows are never deleted."""
+
+    class Reason(models.TextChoices):
+        FULL_ATTENDANCE = "full_attendance", "100% attendance"
+        SUSTAINED_IMPROVEMENT = "sustained_improvement", "Sustained improvement"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="treats")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="treats")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    treat = models.CharField(max_length=200)
+    period_label = models.CharField(max_length=100)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    offered_on = models.DateField()
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-offered_on", "pupil_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "reason", "treat", "period_start"],
+                name="one_treat_offer_per_pupil_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treat} ({self.period_label})"
+
+
+class PersonalGoal(models.Model):
+    """A personal attendance goal for a pupil, set by pastoral staff (003, S003-57): the
+    year-to-date attendance to reach. Setting a new goal ends the current one (`ended_on`)
+    rather than overwriting it, so the history stays. Written only through `actions.set_goal`."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="personal_goals")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="personal_goals")
+    target_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    set_on = models.DateField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-set_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_current_goal_per_pupil",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal {self.target_pct}%"

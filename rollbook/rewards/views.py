@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from rollbook.core.access import is_office, require_office, require_school
+from rollbook.core.access import groups_for_user, is_office, require_office, require_school
 from rollbook.policy.monitoring import active_policy
 from rollbook.pupils.views import readable_pupils
-from rollbook.rewards import pdf, queries
+from rollbook.rewards import pdf, queries, sheets
 from rollbook.rewards.actions import RewardError, record_awards, run_prize_draw
 from rollbook.rewards.forms import AwardForm
 
@@ -54,7 +54,11 @@ def league(request):
 
 @require_GET
 def display(request):
-    _, context = _league_context(request)
+    school, context = _league_context(request)
+    table = context["league"]
+    context["board"] = (
+        sheets.board(school, context["policy"], school.calendar(), table.week) if table else None
+    )
     # Kiosk mode (?refresh=1), for an unattended hall screen: a meta refresh every 5 minutes,
     # no JavaScript. Off by default: axe (WCAG 2.2.1) rightly flags a page that reloads itself
     # under a person reading it, so people opening the page choose it.
@@ -73,7 +77,9 @@ def trackers(request):
     page = queries.focus_trackers(
         school, pupils, policy, school.calendar(), today=timezone.localdate()
     )
-    return render(request, "rewards/tracker_list.html", {"school": school, "page": page})
+    groups = list(groups_for_user(request.user, school).order_by("name").values("pk", "name"))
+    context = {"school": school, "page": page, "groups": groups}
+    return render(request, "rewards/tracker_list.html", context)
 
 
 def _awards_page(request, school, form: AwardForm, as_of: date, status: int = 200):

@@ -10,6 +10,7 @@ from rollbook.absences.actions import (
     chase_register,
     log_contact_attempt,
     record_absence_reason,
+    set_evidence_required,
 )
 from rollbook.absences.models import ContactAttempt, ContactMethod, ContactOutcome
 from rollbook.core.calendar import Session
@@ -181,3 +182,57 @@ def test_a_register_already_taken_is_not_chased(office, amy):
         chase_register(actor=office, group=group, day=MON, session=Session.AM)
 
     assert not RegisterChase.objects.exists()
+
+
+# ---- The "evidence required" flag and reasons (S002-68, S002-69, S002-70) -------------------
+
+
+def test_the_office_sets_and_clears_evidence_required_with_a_reason_audited(office, amy):
+    set_evidence_required(actor=office, pupil=amy, required=True, reason="Panel 3 Oct")
+    amy.refresh_from_db()
+    assert amy.evidence_required is True
+
+    set_evidence_required(actor=office, pupil=amy, required=False, reason="Improved")
+
+    amy.refresh_from_db()
+    assert amy.evidence_required is False
+    kinds = list(
+        AuditEvent.objects.filter(pupil_id=amy.pk, kind__startswith="pupil.evidence_required")
+        .order_by("id")
+        .values_list("kind", "reason")
+    )
+    assert kinds == [
+        ("pupil.evidence_required_set", "Panel 3 Oct"),
+        ("pupil.evidence_required_cleared", "Improved"),
+    ]
+
+
+def test_the_flag_needs_a_reason_and_a_change(office, amy):
+    with pytest.raises(FollowUpError, match="say why"):
+        set_evidence_required(actor=office, pupil=amy, required=True, reason=" ")
+    with pytest.raises(FollowUpError, match="does not need evidence"):
+        set_evidence_required(actor=office, pupil=amy, required=False, reason="x")
+    assert not AuditEvent.objects.filter(kind__startswith="pupil.evidence_required").exists()
+
+
+def test_recording_a_never_acceptable_reason_sets_o_and_keeps_the_words(office, amy):
+    add_marks(amy, [(MON, "AM", "N")])
+    mark = Mark.objects.get(pupil=amy)
+
+    (changed,) = record_absence_reason(
+        actor=office, marks=[(mark, mark.version)], code="", reason="", reason_key="haircut"
+    )
+
+    assert changed.code == "O"
+    assert MarkRevision.objects.get(mark=mark).reason == "Haircut"
+
+
+def test_the_action_refuses_i_without_evidence_for_a_flagged_pupil(office, amy):
+    set_evidence_required(actor=office, pupil=amy, required=True, reason="Panel")
+    add_marks(amy, [(MON, "AM", "N")])
+    mark = Mark.objects.select_related("pupil").get(pupil=amy)
+
+    with pytest.raises(FollowUpError, match="needs evidence for illness"):
+        record_absence_reason(actor=office, marks=[(mark, mark.version)], code="I", reason="ill")
+
+    assert Mark.objects.get(pk=mark.pk).code == "N"

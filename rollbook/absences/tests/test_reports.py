@@ -12,6 +12,7 @@ from rollbook.absences.actions import (
     accept_absence_report,
     query_absence_report,
     reply_to_absence_report,
+    set_evidence_required,
 )
 from rollbook.comms.actions import queue_first_day_messages
 from rollbook.comms.models import Message
@@ -144,12 +145,18 @@ def test_accepting_after_the_register_changes_n_with_a_revision(pw):
         office=False,
     )
 
-    accept_absence_report(actor=pw.office, report=reported(pw, reason="medical"), code="M")
+    accept_absence_report(
+        actor=pw.office,
+        report=reported(pw, reason="medical"),
+        code="M",
+        evidence="appointment_letter",
+    )
 
     assert [m[2] for m in marks(pw.amy)] == ["M", "M"]
     revision = MarkRevision.objects.get()
     assert (revision.old_code, revision.new_code, revision.changed_by) == ("N", "M", pw.office)
     assert "reported by a parent" in revision.reason
+    assert revision.reason.endswith("; evidence seen: appointment letter")
 
 
 def test_sessions_already_attended_are_left_alone_and_weekends_skipped(pw):
@@ -246,3 +253,52 @@ def test_evidence_is_a_download_for_the_office_only(client, pw):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+# --- Evidence (S002-68 "evidence required", S002-69 M needs evidence) ------------------------
+
+
+def test_accepting_m_needs_the_evidence_seen(pw):
+    report = reported(pw, reason="medical")
+
+    with pytest.raises(FollowUpError, match="Say what evidence of the appointment you saw"):
+        accept_absence_report(actor=pw.office, report=report, code="M")
+
+    assert marks(pw.amy) == []
+
+
+def test_an_illness_report_for_a_flagged_pupil_waits_for_the_office_to_decide_i_or_o(client, pw):
+    set_evidence_required(actor=pw.office, pupil=pw.amy, required=True, reason="Panel")
+    report = reported(pw)
+    client.force_login(pw.office)
+
+    inbox = client.get(reverse("portal:inbox")).content.decode()
+    detail = client.get(reverse("portal:inbox_report", args=[report.pk])).content.decode()
+    no_evidence = client.post(reverse("portal:inbox_accept", args=[report.pk]), {"code": "I"})
+    other_code = client.post(reverse("portal:inbox_accept", args=[report.pk]), {"code": "C"})
+
+    assert "Evidence required: decide between I" in inbox
+    assert f'href="{reverse("portal:inbox_report", args=[report.pk])}">Amy Brook' in inbox
+    assert 'value="I" checked' not in detail  # no default: the office decides
+    assert "Decide: record I with the evidence you saw, or O" in detail
+    assert "needs evidence for illness" in no_evidence.content.decode()
+    assert "record I (evidence seen) or O" in other_code.content.decode()
+    report.refresh_from_db()
+    assert report.status == "pending" and marks(pw.amy) == []
+
+
+def test_the_office_decides_o_or_i_with_evidence_for_a_flagged_pupil(client, pw):
+    set_evidence_required(actor=pw.office, pupil=pw.amy, required=True, reason="Panel")
+    set_evidence_required(actor=pw.office, pupil=pw.ben, required=True, reason="Panel")
+    client.force_login(pw.office)
+    amy, ben = reported(pw), reported(pw, pw.ben)
+
+    client.post(reverse("portal:inbox_accept", args=[amy.pk]), {"code": "O"})
+    client.post(
+        reverse("portal:inbox_accept", args=[ben.pk]), {"code": "I", "evidence": "prescription"}
+    )
+
+    assert [m[2] for m in marks(pw.amy)] == ["O", "O"]
+    assert [m[2] for m in marks(pw.ben)] == ["I", "I"]
+    event = AuditEvent.objects.get(kind="absence_report.accepted", pupil_id=pw.ben.pk)
+    assert event.data["evidence"] == "prescription"

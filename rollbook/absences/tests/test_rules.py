@@ -62,3 +62,75 @@ def test_a_report_covers_the_sessions_between_its_first_and_last_inclusive():
     assert covers(**span, day=tue, session="AM") and covers(**span, day=tue, session="PM")
     assert covers(**span, day=wed, session="AM")
     assert not covers(**span, day=wed, session="PM")
+
+
+# --- Recording a reason: never-acceptable reasons and evidence (S002-68/69/70) ---------------
+
+
+def code_for(code="", reason_key="", evidence="", flagged=False):
+    return rules.reason_code(
+        code=code, reason_key=reason_key, evidence=evidence, evidence_required=flagged
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        ("birthday", "O"),
+        ("uniform", "O"),
+        ("haircut", "O"),
+        ("sibling_inset", "O"),
+        ("overslept", "O"),
+        ("well_enough", "O"),
+        ("unauthorised_leave", "G"),  # DfE: holiday not granted is G
+    ],
+)
+def test_each_never_acceptable_reason_sets_its_unauthorised_code_by_itself(key, code):
+    assert code_for(reason_key=key) == (code, None)
+    assert code_for(code=code, reason_key=key) == (code, None)
+
+
+def test_every_never_acceptable_reason_maps_to_an_unauthorised_code():
+    from rollbook.registers.codes import Stat, stat_of
+
+    assert {stat_of(c, TODAY) for _, _, c in rules.NEVER_ACCEPTABLE} == {Stat.UNAUTHORISED}
+
+
+def test_a_never_acceptable_reason_with_another_code_is_a_problem_on_the_code():
+    _code, problem = code_for(code="I", reason_key="birthday")
+
+    assert problem == ("code", "“Birthday” is never a reason to authorise: it is recorded as O")
+
+
+def test_an_unknown_reason_key_or_no_code_is_a_problem():
+    assert code_for(reason_key="party")[1] == ("reason_key", "Choose a reason from the list")
+    assert code_for()[1] == ("code", "Choose a code")
+
+
+def test_m_needs_evidence_and_i_needs_it_only_for_a_flagged_pupil():
+    assert code_for(code="M")[1][0] == "evidence"
+    assert code_for(code="M", evidence="appointment_card") == ("M", None)
+    assert code_for(code="I") == ("I", None)
+    assert code_for(code="I", flagged=True)[1][0] == "evidence"
+    assert code_for(code="I", evidence="prescription", flagged=True) == ("I", None)
+    assert code_for(code="O", flagged=True) == ("O", None)
+
+
+def test_the_evidence_note_names_what_was_seen():
+    assert rules.evidence_note("text_or_email") == (
+        "evidence seen: text or email from the surgery, clinic or hospital"
+    )
+    assert rules.evidence_note("") == ""
+
+
+def test_only_illness_reports_for_flagged_pupils_wait_for_a_decision():
+    assert rules.needs_decision(reason="illness", evidence_required=True) is True
+    assert rules.needs_decision(reason="illness", evidence_required=False) is False
+    assert rules.needs_decision(reason="medical", evidence_required=True) is False
+
+
+def test_a_whole_day_of_m_is_both_sessions_m():
+    assert rules.whole_day_of_m({"AM": "M", "PM": "M"}) is True
+    assert rules.whole_day_of_m({"AM": "M", "PM": "/"}) is False
+    assert rules.whole_day_of_m({"AM": "M"}) is False  # afternoon not yet marked
+    assert rules.whole_day_of_m({"AM": "M"}, school_sessions=1) is True  # PM closed

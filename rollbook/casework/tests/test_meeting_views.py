@@ -24,6 +24,7 @@ def url(name, *args):
 
 MEETING = {
     "held_on": "2026-11-23",
+    "parent_attendance": "attended",
     "attendees": "Mum\nMrs Lead",
     "barriers": "Mornings",
     "support": ["morning_call", "walking_bus"],

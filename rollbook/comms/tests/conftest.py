@@ -1,6 +1,7 @@
 import pytest
 
 from rollbook.comms.channels import FAKE
+from rollbook.comms.tests.test_campaigns import school  # noqa: F401 (the campaigns' school)
 from rollbook.comms.tests.world import build_world
 
 

@@ -209,6 +209,8 @@ PUBLIC_API = ("api:openapi-json", "api:api-root")
 PUBLIC_PAGES = ("portal:sign_in", "portal:sign_in_link")
 # Pages anyone may read without signing in (checked with the public API endpoints).
 PUBLIC_API += ("privacy:notice",)
+# The published attendance policy (rollbook/policy/published.py): no personal data.
+PUBLIC_PAGES += ("policy:published", "policy:published_pdf")
 # Casework (rollbook/casework): read by office roles, DSL and SENCO; written by office and DSL.
 CASE_PAGE = who(
     allow=(*OFFICE_LIKE, DSL, SENCO, OTHER_SCHOOL_HEAD),
@@ -254,6 +256,11 @@ REPORT_READERS = who(
 PUPIL_LIST = who(
     allow=(*OFFICE_LIKE, DSL, SENCO, TEACHER_OWN, TEACHER_OTHER, OTHER_SCHOOL_HEAD),
     deny=AGGREGATES_ONLY,
+)
+# Report pages that name pupils or show SEN/safeguarding/health data: staff who read every pupil.
+PUPIL_READERS_PAGE = who(
+    allow=(*OFFICE_LIKE, DSL, SENCO, OTHER_SCHOOL_HEAD),
+    deny=(TEACHER_OWN, TEACHER_OTHER, *AGGREGATES_ONLY),
 )
 
 
@@ -360,6 +367,9 @@ TABLE: Mapping[str, Entry] = {
     "office_record_reason": Entry(
         ("POST",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
     ),
+    "evidence_required": Entry(
+        ("GET", "POST"), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
     "late_sign_in": Entry(
         ("GET", "POST"),
         # GET searches by name (only the user's school is searched); POST names the pupil.
@@ -420,6 +430,27 @@ TABLE: Mapping[str, Entry] = {
     ),
     # --- policy (alerts) -------------------------------------------------------------------
     "policy:alerts": Entry(("GET",), {"school": OFFICE_PAGE}),
+    # Staff confirm reading the policy in force (S001-4): every member of staff; a POST
+    # records the signed-in person's confirmation of their own school's version.
+    "policy:read": Entry(("GET", "POST"), {"school": EVERY_STAFF}, pupil_level=False, writes=True),
+    # A pupil's support tier and its history (S001-49): office roles; an empty POST re-renders
+    # with errors and writes nothing.
+    "policy:tiers": Entry(
+        ("GET", "POST"), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=pupil
+    ),
+    # The published policy (S001-6): public by design, built from the policy file alone.
+    "policy:published": Entry(
+        ("GET",),
+        {"school": who(allow=PERSONAS, login=())},
+        kwargs=lambda side: {"urn": side.school.urn},
+        pupil_level=False,
+    ),
+    "policy:published_pdf": Entry(
+        ("GET",),
+        {"school": who(allow=PERSONAS, login=())},
+        kwargs=lambda side: {"urn": side.school.urn},
+        pupil_level=False,
+    ),
     # --- comms ------------------------------------------------------------------------------
     "comms:outbox": Entry(("GET",), {"school": OFFICE_PAGE}),
     "policy:decide": Entry(
@@ -474,6 +505,46 @@ TABLE: Mapping[str, Entry] = {
     "rewards:certificates": Entry(("GET",), {"school": OFFICE_PAGE}),
     "rewards:record": Entry(("POST",), {"school": OFFICE_PAGE}),
     "rewards:draw": Entry(("POST",), {"school": OFFICE_PAGE}),
+    # Qualifying lists and improvers name pupils: office only (staff-facing lists).
+    "rewards:qualifying": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "rewards:improvers": Entry(("GET",), {"school": OFFICE_PAGE}),
+    # The assembly sheet names the 100 % pupils: staff-facing, office only.
+    "rewards:assembly": Entry(("GET",), {"school": OFFICE_PAGE}),
+    # Treats name pupils: office only. An empty POST re-renders the page with errors.
+    "rewards:treats": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "rewards:offer_treat": Entry(("POST",), {"school": OFFICE_PAGE}),
+    # Friday tracker pages for a class: as taking its register (its teachers and the office).
+    "rewards:booklet": Entry(
+        ("GET",),
+        {
+            "own": who(
+                allow=(TEACHER_OWN, *OFFICE_LIKE),
+                deny=(TEACHER_OTHER, DSL, SENCO, GOVERNOR, TRUST_ANALYST),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+        },
+        kwargs=lambda side: {"group_id": side.group.pk},
+    ),
+    # A pupil's personal goal: read as the pupil's page; set by pastoral staff (office roles,
+    # DSL, SENCO). An empty POST re-renders the form with errors (200) and writes nothing.
+    "rewards:goal": Entry(
+        ("GET", "POST"),
+        {
+            "own": who(
+                allow=(*OFFICE_LIKE, DSL, SENCO, TEACHER_OWN),
+                deny=(TEACHER_OTHER, *AGGREGATES_ONLY),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "own POST": who(
+                allow=(*OFFICE_LIKE, DSL, SENCO),
+                deny=(TEACHER_OWN, TEACHER_OTHER, *AGGREGATES_ONLY),
+                hide=(OTHER_SCHOOL_HEAD,),
+            ),
+            "other": who(allow=(OTHER_SCHOOL_HEAD,), hide=MEADOW_STAFF),
+        },
+        kwargs=pupil,
+    ),
     # --- casework --------------------------------------------------------------------------
     # Read: office roles, DSL and SENCO; write: office roles and DSL. Empty POSTs re-render
     # the page with errors (200) and write nothing. The sample pupils each have a family.
@@ -483,6 +554,12 @@ TABLE: Mapping[str, Entry] = {
     "casework:assign": Entry(("POST",), CASE_WRITE, kwargs=pupil),
     "casework:close": Entry(("POST",), CASE_WRITE, kwargs=pupil),
     "casework:note": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:barrier": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:agency": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    "casework:stage": Entry(("POST",), CASE_WRITE, kwargs=pupil),
+    # A concern: anyone who may read the pupil's timeline (a class teacher: their own class).
+    "casework:concern": Entry(("POST",), TIMELINE_READ, kwargs=pupil),
+    "casework:left_site": Entry(("POST",), TIMELINE_READ, kwargs=pupil),
     "casework:family": Entry(("GET",), CASE_READ, kwargs=family),
     # --- REST API --------------------------------------------------------------------------
     "api:openapi-json": Entry(
@@ -529,7 +606,13 @@ TABLE: Mapping[str, Entry] = {
     "letters:pdf": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=letter),
     "letters:send": Entry(("POST",), LETTER_DECIDE, kwargs=letter),
     "letters:withdraw": Entry(("POST",), LETTER_DECIDE, kwargs=letter),
+    # Who signs a draft (S003-15): the same people as send and withdraw.
+    "letters:signatory": Entry(("POST",), LETTER_DECIDE, kwargs=letter),
     "letters:batch_create": Entry(("POST",), {"school": OFFICE_PAGE}),
+    # The termly letter to every family (S001-29): office roles; a redirect to the new batch.
+    "letters:termly_create": Entry(("POST",), {"school": OFFICE_PAGE}, writes=True),
+    # A class-wide letter naming no child (S002-71): an empty POST re-renders with errors.
+    "letters:class_letter": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
     "letters:batch": Entry(("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=batch),
     "letters:batch_combined": Entry(
         ("GET",), {"own": OFFICE_OWN, "other": OFFICE_OTHER}, kwargs=batch
@@ -732,6 +815,22 @@ TABLE: Mapping[str, Entry] = {
     "comms:campaign_decide": Entry(("POST",), {"school": COMMS_FORM}),
     # An empty POST re-renders the form with errors (200) and writes nothing.
     "comms:templates": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    # Newsletter snippet and draft posts: aggregates only, never names (rollbook/comms).
+    "comms:public_texts": Entry(("GET",), {"school": OFFICE_PAGE}, pupil_level=False),
+    # Reusable text blocks: an empty POST re-renders the form with errors (200), writes nothing.
+    "comms:text_blocks": Entry(("GET", "POST"), {"school": OFFICE_PAGE}, pupil_level=False),
+    # Improvers and their recognition: an empty POST re-renders with errors (200).
+    "comms:recognition": Entry(("GET", "POST"), {"school": OFFICE_PAGE}),
+    # Parents' requests and concerns: the inbox; logging one names the pupil (query or form;
+    # an empty form re-renders with errors); a reply names its request (none: 400).
+    "comms:requests": Entry(("GET",), {"school": OFFICE_PAGE}),
+    "comms:request_new": Entry(
+        ("GET", "POST"),
+        {"own": OFFICE_OWN, "other": OFFICE_OTHER},
+        query=pupil_field,
+        data=pupil_field,
+    ),
+    "comms:request_reply": Entry(("POST",), {"school": COMMS_FORM}),
     # GOV.UK Notify's delivery receipts: a bearer token only (none is set in tests).
     "comms:notify_receipt": Entry(
         ("POST",), {"school": who(token=PERSONAS, login=())}, pupil_level=False
@@ -766,6 +865,23 @@ TABLE: Mapping[str, Entry] = {
     ),
     "review_report": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
     "census_report": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    # --- cohort and pattern views (rollbook/reports/insight_views.py) ---
+    # SEN and vulnerable-group data (names, CLA/CIN/CP/health): staff who read every pupil only.
+    "sen_cohorts": Entry(("GET",), {"school": PUPIL_READERS_PAGE}),
+    "watch_list": Entry(("GET",), {"school": PUPIL_READERS_PAGE}),
+    # Counts by year group; small year groups suppressed for governors and analysts.
+    "absence_reasons": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    # Lates per week against last year: school-wide counts only.
+    "late_trend": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    # The cluster's anonymised school figures: small numbers suppressed for everyone.
+    "cluster_export": Entry(("GET",), {"school": REPORT_READERS}, pupil_level=False),
+    # Pupils at risk of PA (named): staff who read every pupil.
+    "pa_risk": Entry(("GET",), {"school": PUPIL_READERS_PAGE}),
+    # Class attendance packs: a class's own teachers and staff who read every pupil.
+    "class_packs": Entry(("GET",), {"school": PUPIL_LIST}, pupil_level=False),
+    "class_pack": Entry(("GET",), TIMELINE_READ, kwargs=lambda side: {"group_id": side.group.pk}),
+    # Late counts per family name the children: staff who read every pupil.
+    "family_lates": Entry(("GET",), {"school": PUPIL_READERS_PAGE}),
     # --- Common Transfer Files (rollbook/pupils/transfer_views.py) ----------------------------
     # Office only. The export names a pupil; the import page belongs to the user's school.
     # The download is an export of the pupil's data, so it writes an audit row.

@@ -71,3 +71,28 @@ def test_the_daily_job_also_checks_part_time_timetables_past_their_end():
     monitor_school.enqueue(school.pk, "2025-10-06")
 
     assert Alert.objects.filter(pupil=pupil, kind="part_time_overrun").exists()
+
+
+def test_the_daily_run_makes_the_long_absence_tasks_once():
+    """A pupil away 11 school days gets the keep-in-touch and return-plan tasks from the
+    daily monitoring (casework.long_absences), and a second run adds none."""
+    from datetime import timedelta
+
+    from rollbook.casework.models import CaseTask
+
+    school = make_school()
+    pupil = make_pupil(school)
+    marks, day = [], date(2025, 11, 3)
+    while len(marks) < 22:
+        if day.weekday() < 5:
+            marks += [(day, "AM", "I"), (day, "PM", "I")]
+        day += timedelta(days=1)
+    add_marks(pupil, marks)
+    as_of = marks[-1][0].isoformat()
+
+    monitor_school.enqueue(school.pk, as_of)
+    made = list(CaseTask.objects.filter(pupil=pupil).values_list("kind", flat=True))
+    monitor_school.enqueue(school.pk, as_of)
+
+    assert {"keep_in_touch", "return_plan"} <= set(made), made
+    assert CaseTask.objects.filter(pupil=pupil).count() == len(made)

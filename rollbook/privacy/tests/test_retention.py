@@ -47,6 +47,7 @@ def test_the_dry_run_counts_by_category_and_changes_nothing(world):
 
 
 def test_applying_anonymises_leavers_and_keeps_statistics_and_safeguarding(world):
+    Pupil.objects.filter(pk=world.leaver.pk).update(evidence_required=True)  # about health
     stats_before = _statistics(world.school)
     marks_before = sorted(Mark.objects.values_list("pk", "pupil_id", "date", "session", "code"))
 
@@ -57,6 +58,7 @@ def test_applying_anonymises_leavers_and_keeps_statistics_and_safeguarding(world
     assert (leaver.preferred_forename, leaver.upn) == ("", rules.anonymous_upn(leaver.pk))
     assert leaver.date_of_birth == date(2008, 9, 1)  # the birth term, not the day
     assert not leaver.cp_plan and leaver.fsm  # sensitive flag cleared, statistics field kept
+    assert not leaver.evidence_required
     # Statistics and marks are unchanged; nothing was deleted.
     assert _statistics(world.school) == stats_before
     assert sorted(Mark.objects.values_list("pk", "pupil_id", "date", "session", "code")) == (

@@ -360,3 +360,34 @@ def test_the_builder_runs_the_same_queries_for_10_or_300_marks(school):
     assert Mark.objects.filter(pupil=many).count() == 300
     # terms, closures, marks, contacts, revisions, roles of the people who changed marks
     assert _queries(few, end_of_year) == _queries(many, end_of_year) == 6
+
+
+def test_the_cumulative_rate_is_given_for_every_school_week_since_the_first(amy):
+    profile = pupil_profile(amy, TODAY)
+
+    weeks = profile.cumulative
+    assert [w.monday for w in weeks] == [w.monday for w in profile.weeks]  # up to this week
+    first, second = weeks[0], weeks[1]
+    # Week of 1 Sep: no marks. Week of 8 Sep: / \ then I I: 2 of 4 so far.
+    assert (first.attended, first.possible, str(first.rate)) == (0, 0, "No marks yet")
+    assert (second.attended, second.possible, str(second.rate)) == (2, 4, "50.0%")
+    # Week of 13 Apr: / \, L \, U N, M \ added: 2 + 5 attended of 4 + 8 possible.
+    april = next(w for w in weeks if w.monday == d(4, 13))
+    assert (april.attended, april.possible, str(april.rate)) == (7, 12, "58.3%")
+    assert str(april.week_rate) == "62.5%"  # 5 of 8 that week
+    # The last week equals the year so far (DfE tally of the same marks).
+    assert (weeks[-1].attended, weeks[-1].possible) == (
+        profile.year.tally.attended,
+        profile.year.tally.possible,
+    )
+
+
+def test_the_cumulative_chart_draws_weeks_with_figures_against_the_90_percent_line(amy):
+    chart = pupil_profile(amy, TODAY).cumulative_chart
+
+    points = [tuple(map(int, p.split(","))) for p in chart.points.split()]
+    # The week of 1 September has no marks: no point. Plot: y 24 (100 %) to 152 (0 %).
+    assert len(points) == len(pupil_profile(amy, TODAY).cumulative) - 1
+    assert points[0][1] == 152 - 64  # 50 % after the week of 8 September
+    assert chart.target_y == round(152 - 128 * 0.9)
+    assert chart.summary.startswith("Attendance so far by week: 50.0% in the week of 8 September")

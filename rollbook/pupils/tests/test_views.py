@@ -1,5 +1,6 @@
 """The pupil list, the pupil page and amending a mark: happy paths, methods, people, htmx."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -303,6 +304,28 @@ def test_the_profile_is_get_only(client, office, amy):
     client.force_login(office)
 
     assert client.post(reverse("pupils:detail", args=[amy.pk])).status_code == 405
+
+
+def test_the_profile_shows_the_cumulative_rate_for_each_school_week(client, office, amy):
+    client.force_login(office)
+
+    html = client.get(reverse("pupils:detail", args=[amy.pk])).content.decode()
+
+    table = html[html.index('id="cumulative"') :]
+    table = table[: table.index("</table>")]
+    assert "Attendance so far, week by week" in table
+    assert "<caption" in table and 'scope="col"' in table
+    # Amy's only marks are / and N on Tuesday 5 May: 1 of 2 so far from that week on.
+    row = table[table.index("4 May 2026") :]
+    row = row[: row.index("</tr>")]
+    assert [c.strip() for c in re.findall(r'numeric">([^<]*)<', row)] == [
+        "1",
+        "2",
+        "50.0%",
+        "50.0%",
+    ]
+    assert "1 Sep 2025" in table  # from the first school week of the year
+    assert '<svg class="rollbook-chart"' in table and "the dashed line is 90%" in table
 
 
 def _page_queries(client, pupil) -> int:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from rollbook.core.calendar import Session
 from rollbook.core.models import AuditEvent, Role, StaffRole
 from rollbook.core.tests.factories import add_marks, make_pupil, make_school
+from rollbook.registers.actions import MarkError
 from rollbook.registers.bulk import Scope, Sessions, preview_bulk_code, pupils_for
 from rollbook.registers.models import Mark, Source
 from rollbook.registers.register_actions import bulk_code
@@ -252,6 +253,7 @@ def test_htmx_swaps_in_just_the_pupil_picker(client, office, pupils):
         ({"last": "2026-10-07"}, "Code at most a year at a time"),
         ({"first": "6 Octember"}, "Enter the first day, like 27/03/2026"),
         ({"code": "/"}, "/ is for mornings only: choose mornings only"),
+        ({"code": "M"}, "M is one pupil's appointment and needs the evidence seen"),
     ],
 )
 def test_the_form_explains_what_is_missing(client, office, pupils, overrides, message):
@@ -384,3 +386,16 @@ def test_the_preview_agrees_with_what_bulk_code_writes(school, pupils, office):
         result.unchanged,
     )
     assert (preview.marks, preview.pupils_coded, preview.school_sessions) == (11, 6, 2)
+
+
+def test_bulk_code_itself_refuses_m(pupils, office):
+    with pytest.raises(MarkError, match="M needs the evidence seen"):
+        bulk_code(
+            actor=office,
+            pupils=list(pupils.values()),
+            first=date(2025, 10, 6),
+            last=date(2025, 10, 6),
+            sessions=(Session.AM,),
+            code="M",
+            reason="dentist van",
+        )

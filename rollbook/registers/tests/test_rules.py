@@ -1,5 +1,6 @@
 """DfE statistics: hand-computed cases from the domain reference, boundaries and properties."""
 
+import itertools
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -195,3 +196,59 @@ def test_pa_flag_matches_exact_fraction_comparison(attended, absent):
     if t.possible:
         assert t.persistent_absence == (Fraction(absent, t.possible) >= Fraction(1, 10))
         assert t.severe_absence == (Fraction(absent, t.possible) >= Fraction(1, 2))
+
+
+# --- Cumulative attendance week by week (S001-33) ---------------------------------------------
+
+
+def test_cumulative_by_week_runs_the_totals_on_and_skips_holiday_weeks():
+    from rollbook.registers.rules import cumulative_by_week
+
+    mon1, mon2, mon4 = date(2025, 10, 6), date(2025, 10, 13), date(2025, 10, 27)
+    marks = [
+        (mon1, "/"),
+        (mon1, "\\"),
+        (mon1 + timedelta(days=1), "I"),
+        (mon1 + timedelta(days=1), "#"),  # not possible: outside the denominator
+        (mon2, "O"),
+        (mon2, "O"),
+        (mon4, "/"),
+        (mon4 + timedelta(days=4), "L"),
+    ]
+
+    weeks = cumulative_by_week(marks, [mon1, mon2, mon4])  # 20-24 Oct is half term
+
+    assert [w.monday for w in weeks] == [mon1, mon2, mon4]
+    # Week 1: 2 of 3; weeks 1-2: 2 of 5; weeks 1-4: 4 of 7.
+    assert [(w.so_far.attended, w.so_far.possible) for w in weeks] == [(2, 3), (2, 5), (4, 7)]
+    assert [w.so_far.attendance_rate for w in weeks] == [
+        Fraction(200, 3),
+        Fraction(40),
+        Fraction(400, 7),
+    ]
+    assert (weeks[1].week.attended, weeks[1].week.possible) == (0, 2)
+    assert weeks[-1].so_far == tally(marks)
+
+
+def test_cumulative_by_week_with_no_marks_has_no_rate():
+    from rollbook.registers.rules import cumulative_by_week
+
+    (week,) = cumulative_by_week([], [date(2025, 10, 6)])
+
+    assert week.so_far == Tally() and week.so_far.attendance_rate is None
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.sampled_from(POSSIBLE + NOT_POSSIBLE)), max_size=80)
+)
+def test_the_last_cumulative_week_equals_the_tally_of_every_mark(rows):
+    from rollbook.registers.rules import cumulative_by_week
+
+    marks = [(DAY + timedelta(days=n), code) for n, code in rows]
+    mondays = [DAY + timedelta(weeks=k) for k in range(10)]  # DAY is a Monday; 70 days
+
+    weeks = cumulative_by_week(marks, mondays)
+
+    assert weeks[-1].so_far == tally(marks)
+    assert all(a.so_far.possible <= b.so_far.possible for a, b in itertools.pairwise(weeks))
+    assert sum((w.week for w in weeks), Tally()) == weeks[-1].so_far

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rollbook.absences.actions import log_contact_attempt
+from rollbook.absences.actions import log_contact_attempt, set_evidence_required
 from rollbook.absences.models import ContactAttempt
 from rollbook.core.calendar import Session
 from rollbook.core.models import AuditEvent
@@ -72,7 +72,9 @@ def attempt_data(w, name: str, **fields) -> dict[str, str]:
     return {f"{prefix}-{k}": v for k, v in fields.items()}
 
 
-def reason_data(w, name: str, code: str, reason: str, version: int | None = None) -> dict:
+def reason_data(
+    w, name: str, code: str, reason: str, version: int | None = None, **extra: str
+) -> dict:
     prefix = f"reason-{w[name].pk}"
     seen = mark(w, name).version if version is None else version
     return {
@@ -80,6 +82,7 @@ def reason_data(w, name: str, code: str, reason: str, version: int | None = None
         f"{prefix}-version-AM": str(seen),
         f"{prefix}-code": code,
         f"{prefix}-reason": reason,
+        **{f"{prefix}-{k}": v for k, v in extra.items()},
     }
 
 
@@ -429,12 +432,131 @@ def test_htmx_reason_returns_the_card_or_redirects(client, w):
     client.force_login(w.office)
 
     bad = client.post(reason_url(w, "Cara"), reason_data(w, "Cara", "", "ill"), headers=HX)
-    good = client.post(reason_url(w, "Cara"), reason_data(w, "Cara", "M", "dentist"), headers=HX)
+    good = client.post(
+        reason_url(w, "Cara"),
+        reason_data(w, "Cara", "M", "dentist", evidence="appointment_card"),
+        headers=HX,
+    )
 
     assert bad.content.decode().lstrip().startswith('<section class="govuk-summary-card')
     assert "Choose a code" in bad.content.decode()
     assert good["HX-Redirect"] == TODAY_URL
     assert mark(w, "Cara").code == "M"
+
+
+# ---- Never-acceptable reasons (S002-70), evidence (S002-68, S002-69) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [("birthday", "Birthday"), ("sibling_inset", "school closed (INSET day or otherwise)")],
+)
+def test_choosing_a_never_acceptable_reason_records_o_by_itself(client, w, key, words):
+    client.force_login(w.office)
+
+    response = client.post(reason_url(w, "Ben"), reason_data(w, "Ben", "", "", reason_key=key))
+
+    assert response.status_code == 302
+    assert mark(w, "Ben").code == "O"
+    revision = MarkRevision.objects.get(mark__pupil=w["Ben"])
+    assert (revision.old_code, revision.new_code) == ("N", "O") and words in revision.reason
+    event = AuditEvent.objects.get(kind="mark.changed", pupil_id=w["Ben"].pk)
+    assert words in event.reason
+
+
+def test_unauthorised_term_time_leave_is_recorded_as_g_the_dfe_code_for_it(client, w):
+    client.force_login(w.office)
+    data = reason_data(w, "Ben", "", "Dad said: a week in Spain", reason_key="unauthorised_leave")
+
+    client.post(reason_url(w, "Ben"), data)
+
+    assert mark(w, "Ben").code == "G"
+
+
+def test_a_never_acceptable_reason_with_an_authorised_code_is_refused_not_overridden(client, w):
+    client.force_login(w.office)
+
+    response = client.post(
+        reason_url(w, "Ben"), reason_data(w, "Ben", "I", "", reason_key="birthday")
+    )
+
+    assert response.status_code == 200
+    assert "is never a reason to authorise: it is recorded as O" in response.content.decode()
+    assert mark(w, "Ben").code == "N"
+
+
+def test_m_needs_the_evidence_seen(client, w):
+    client.force_login(w.office)
+
+    refused = client.post(reason_url(w, "Ben"), reason_data(w, "Ben", "M", "dentist 10:00"))
+    assert "Say what evidence of the appointment you saw" in refused.content.decode()
+    assert mark(w, "Ben").code == "N"
+
+    client.post(
+        reason_url(w, "Ben"),
+        reason_data(w, "Ben", "M", "dentist 10:00", evidence="appointment_card"),
+    )
+
+    assert mark(w, "Ben").code == "M"
+    reason = MarkRevision.objects.get(mark__pupil=w["Ben"]).reason
+    assert reason == "dentist 10:00; evidence seen: appointment card"
+
+
+def test_a_junk_evidence_type_is_a_clear_error(client, w):
+    client.force_login(w.office)
+
+    response = client.post(
+        reason_url(w, "Ben"), reason_data(w, "Ben", "M", "dentist", evidence="a note")
+    )
+
+    assert "Choose the evidence you saw from the list" in response.content.decode()
+    assert mark(w, "Ben").code == "N"
+
+
+def test_for_a_pupil_flagged_evidence_required_the_office_decides_between_i_and_o(client, w):
+    set_evidence_required(actor=w.office, pupil=w["Ben"], required=True, reason="panel")
+    client.force_login(w.office)
+
+    page = client.get(TODAY_URL).content.decode()
+    refused = client.post(reason_url(w, "Ben"), reason_data(w, "Ben", "I", "Mum: sickness"))
+
+    assert "Evidence required: decide between I" in page
+    assert "needs evidence for illness" in refused.content.decode()
+    assert mark(w, "Ben").code == "N"
+    client.post(reason_url(w, "Ben"), reason_data(w, "Ben", "O", "Mum: sickness, no evidence"))
+    assert mark(w, "Ben").code == "O"
+
+
+def test_a_flagged_pupil_with_evidence_seen_is_recorded_as_i(client, w):
+    set_evidence_required(actor=w.office, pupil=w["Ben"], required=True, reason="panel")
+    client.force_login(w.office)
+
+    client.post(
+        reason_url(w, "Ben"),
+        reason_data(w, "Ben", "I", "Mum: sickness", evidence="prescription"),
+    )
+
+    assert mark(w, "Ben").code == "I"
+
+
+def test_a_whole_day_of_m_is_listed_for_review_and_half_a_day_is_not(client, w):
+    add_marks(w["Amy"], [(TODAY, "AM", "M"), (TODAY, "PM", "M")])
+    add_marks(w["Dan"], [(TODAY, "AM", "M"), (TODAY, "PM", "/")])
+    client.force_login(w.office)
+
+    html = client.get(TODAY_URL).content.decode()
+
+    listed = html[html.index('id="whole-day-m"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "Whole day of M to review" in html
+    assert "Amy Able" in listed and "Dan Dale" not in listed
+
+
+def test_no_review_list_without_a_whole_day_of_m(client, w):
+    add_marks(w["Amy"], [(TODAY, "AM", "M")])
+    client.force_login(w.office)
+
+    assert "Whole day of M to review" not in client.get(TODAY_URL).content.decode()
 
 
 # ---- Query counts ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -12,10 +13,17 @@ from django.urls import reverse
 from rollbook.core.calendar import Session
 from rollbook.core.models import AuditEvent
 from rollbook.core.tests.factories import add_marks
-from rollbook.registers.actions import change_mark
+from rollbook.registers.actions import MarkError, change_mark
 from rollbook.registers.models import Mark, MarkRevision, Register
 from rollbook.registers.register_actions import Entry, take_register
-from rollbook.registers.tests.test_views_world import MORNING, TODAY, add_class, at, world
+from rollbook.registers.tests.test_views_world import (
+    FRIDAY,
+    MORNING,
+    TODAY,
+    add_class,
+    at,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -328,6 +336,57 @@ def test_the_office_can_record_any_code(client, w):
     assert saved_codes(w.y3) == {"Amy": "I", "Ben": "/", "Cara": "/"}
 
 
+def test_the_office_recording_m_on_the_register_needs_the_evidence_seen(client, w):
+    client.force_login(w.office)
+    data = marks(w, Amy="other") | {f"code-{w['Amy'].pk}": "M", "action": "all_present"}
+
+    refused = client.post(take_url(w.y3), data)
+    saved = client.post(take_url(w.y3), data | {"evidence": "appointment_card"})
+
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert '<a href="#evidence">Say what evidence of the appointment you saw for M' in html
+    assert saved.status_code == 302
+    assert saved_codes(w.y3) == {"Amy": "M", "Ben": "/", "Cara": "/"}
+    event = AuditEvent.objects.get(kind="register.submitted")
+    assert event.data["evidence"] == "appointment_card"
+
+
+def test_changing_a_mark_to_m_keeps_the_evidence_in_the_revision(client, w):
+    add_marks(w["Amy"], [(TODAY, "AM", "N")])
+    client.force_login(w.office)
+    data = marks(w, Amy="other", Ben="present", Cara="present")
+    data |= {f"code-{w['Amy'].pk}": "M", "reason": "Mum phoned", "evidence": "text_or_email"}
+
+    client.post(take_url(w.y3), data | {"action": "save"})
+
+    revision = MarkRevision.objects.get(mark__pupil=w["Amy"])
+    assert (revision.old_code, revision.new_code) == ("N", "M")
+    assert revision.reason == (
+        "Mum phoned; evidence seen: text or email from the surgery, clinic or hospital"
+    )
+
+
+def test_an_m_already_saved_needs_no_evidence_to_save_the_register_again(client, w):
+    add_marks(w["Cara"], [(TODAY, "AM", "M")])
+    client.force_login(w.office)
+    data = marks(w, Amy="present", Ben="present", Cara="other")
+    data |= {f"code-{w['Cara'].pk}": "M", "action": "save"}
+
+    assert client.post(take_url(w.y3), data).status_code == 302
+
+
+def test_take_register_itself_refuses_m_without_evidence(w):
+    entries = [Entry(w["Amy"].pk, "M"), Entry(w["Ben"].pk, "/"), Entry(w["Cara"].pk, "/")]
+
+    with pytest.raises(MarkError, match="say what evidence of the appointment"):
+        take_register(
+            actor=w.office, group=w.y3, day=TODAY, session="AM", entries=entries, office=True
+        )
+
+    assert not Mark.objects.exists()
+
+
 def test_a_rule_the_action_refuses_comes_back_in_the_error_summary(client, w):
     client.force_login(w.office)
     data = marks(w, Amy="other") | {f"code-{w['Amy'].pk}": "X", "action": "all_present"}
@@ -435,6 +494,63 @@ def test_htmx_gets_the_form_back_in_place_with_its_errors(client, w):
     assert "There is a problem" in html and "<html" not in html
 
 
+# ---- "Returning today" badges (S002-79, S003-50) ---------------------------------------------
+
+
+def week_before(code: str) -> list:
+    """`code` for every session of Monday 16 to Friday 20 November (the 5 school days before)."""
+    return [(date(2026, 11, d), s, code) for d in range(16, 21) for s in ("AM", "PM")]
+
+
+def test_the_teacher_sees_returning_after_a_long_absence_on_the_day_of_return(client, w):
+    add_marks(w["Amy"], week_before("I"))
+    add_marks(w["Ben"], [*week_before("/")[:-1], (FRIDAY, "PM", "O")])
+    add_marks(w["Cara"], week_before("/"))
+    client.force_login(w.teacher_y3)
+
+    html = client.get(take_url(w.y3)).content.decode()
+
+    amy = html[html.index(f'id="pupil-{w["Amy"].pk}"') : html.index(f'id="pupil-{w["Ben"].pk}"')]
+    ben = html[html.index(f'id="pupil-{w["Ben"].pk}"') : html.index(f'id="pupil-{w["Cara"].pk}"')]
+    cara = html[html.index(f'id="pupil-{w["Cara"].pk}"') :]
+    assert "Returning today after a long absence" in amy
+    # Amy: 10 absent of 10 possible this year; Ben: 1 of 10, 10 >= 10 is PA (inclusive).
+    assert "persistently absent this year" in amy
+    assert "persistently absent this year" in ben and "long absence" not in ben
+    assert "Returning today" not in cara
+
+
+def test_no_badge_once_the_office_has_recorded_an_absence_for_today(client, w):
+    add_marks(w["Amy"], [*week_before("I"), (TODAY, "AM", "I")])
+    client.force_login(w.teacher_y3)
+
+    html = client.get(take_url(w.y3)).content.decode()
+
+    assert "Returning today" not in html
+
+
+def test_the_pm_register_shows_the_badge_for_a_pupil_back_this_morning(client, w):
+    add_marks(w["Amy"], [*week_before("O"), (TODAY, "AM", "/")])
+    client.force_login(w.teacher_y3)
+
+    html = client.get(take_url(w.y3, session="PM")).content.decode()
+
+    assert "Returning today after a long absence" in html
+
+
+def test_the_htmx_row_keeps_the_badge(client, w):
+    add_marks(w["Amy"], week_before("I"))
+    client.force_login(w.teacher_y3)
+
+    response = client.get(take_url(w.y3), {"pupil": w["Amy"].pk}, headers=HX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<div class="govuk-form-group rollbook-pupil" id="pupil-{w["Amy"].pk}"'
+    )
+    assert "Returning today after a long absence" in html
+
+
 # ---- Query counts -----------------------------------------------------------------------------
 
 
@@ -454,9 +570,10 @@ def test_opening_and_saving_a_register_runs_a_fixed_number_of_queries(
     client.force_login(w.office)
     add_marks(pupils[0], [(TODAY, "AM", "M")])
 
-    # Opening: session, user, roles, class, pupils, register, marks, term, closures. Saving
-    # adds the transaction, one INSERT for all the marks, the register row and the audit.
-    with django_assert_max_num_queries(9):
+    # Opening: session, user, roles, class, pupils, register, marks, terms, closures and the
+    # class's marks this year ("returning today" badges). Saving adds the transaction, one
+    # INSERT for all the marks, the register row and the audit (no badges, no year of marks).
+    with django_assert_max_num_queries(10):
         assert client.get(take_url(group)).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.post(take_url(group), {"action": "all_present"}).status_code == 302

@@ -7,8 +7,8 @@ for the session and the register row are each one query, and `take_register` sav
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollbook.core.access import get_group_for_user, groups_for_user, is_office, require_school
-from rollbook.core.calendar import SESSIONS, SchoolCalendar, Session
+from rollbook.core.calendar import SESSIONS, SchoolCalendar, Session, academic_year_of
 from rollbook.core.models import School
 from rollbook.pupils.models import Pupil, RegistrationGroup
-from rollbook.registers import taking
+from rollbook.registers import returning, taking
 from rollbook.registers.actions import MarkError
 from rollbook.registers.forms import ErrorLink, RegisterForm, error_links
 from rollbook.registers.models import Mark, Register, RegisterChase
@@ -65,6 +65,7 @@ class Sheet:
     now: datetime
     opened: OpenRegister
     unavailable: str  # why this register cannot be taken, or ""
+    calendar: SchoolCalendar  # the day's term only, or the whole calendar on GET
 
     @property
     def pupils(self) -> list[Pupil]:
@@ -108,8 +109,10 @@ def register_take(
     request: common.HtmxHttpRequest, group_id: int, day: date, session: Session
 ) -> HttpResponse:
     if request.method == "GET":
-        sheet = _sheet(request.user, group_id, day, session, common.now())
-        return _show(request, sheet, _form(sheet))
+        # The whole calendar (the same two queries as the day's term and closures) because the
+        # "returning today" badges look back over earlier school days; the save reads less.
+        sheet = _sheet(request.user, group_id, day, session, common.now(), whole_year=True)
+        return _show(request, sheet, _form(sheet), badges=_badges(sheet))
     try:
         # The form is checked and the register saved against one reading, marks locked.
         with transaction.atomic():
@@ -142,6 +145,7 @@ def _take(user, sheet: Sheet, form: RegisterForm) -> None:
         reason=form.cleaned_data["reason"],
         now=sheet.now,
         opened=sheet.opened,
+        evidence=form.cleaned_data.get("evidence", ""),
     )
 
 
@@ -182,11 +186,19 @@ def _statuses(
 
 
 def _sheet(
-    user, group_id: int, day: date, session: Session, now: datetime, *, lock: bool = False
+    user,
+    group_id: int,
+    day: date,
+    session: Session,
+    now: datetime,
+    *,
+    lock: bool = False,
+    whole_year: bool = False,
 ) -> Sheet:
     group = get_group_for_user(user, group_id)
     school = group.school
     opened = open_register(group, day, session, lock=lock)
+    calendar = school.calendar() if whole_year else school.calendar(around=day)
     return Sheet(
         group=group,
         school=school,
@@ -195,10 +207,42 @@ def _sheet(
         session=session,
         now=now,
         opened=opened,
-        unavailable=_unavailable(
-            school.calendar(around=day), day, session, timezone.localdate(now)
-        ),
+        unavailable=_unavailable(calendar, day, session, timezone.localdate(now)),
+        calendar=calendar,
     )
+
+
+def _badges(sheet: Sheet) -> dict[int, tuple[str, ...]]:
+    """The "returning today" badges per pupil (one query: the class's marks since the start of
+    the academic year, or of the look-back window if that starts earlier)."""
+    if sheet.unavailable or not sheet.pupils:
+        return {}
+    day, calendar = sheet.day, sheet.calendar
+    year = academic_year_of(day)
+    starts = [t.start for t in calendar.terms if academic_year_of(t.start) == year]
+    year_start = min(starts, default=day)
+    before = [(d, s.value) for d, s in calendar.school_sessions(last=day - timedelta(days=1))]
+    window = sorted({d for d, _ in before})[-returning.LONG_ABSENCE_DAYS :]
+    first = min([year_start, *window[:1]])
+    marks: dict[int, dict[tuple[date, str], str]] = defaultdict(dict)
+    for pupil_id, on, session, code in Mark.objects.filter(
+        pupil_id__in=[p.pk for p in sheet.pupils], date__gte=first, date__lt=day
+    ).values_list("pupil_id", "date", "session", "code"):
+        marks[pupil_id][on, session] = code
+    found = {}
+    for pupil in sheet.pupils:
+        today = sheet.marks.get(pupil.pk)
+        badges = returning.returning(
+            day=day,
+            sessions=[(d, s) for d, s in before if d >= first],
+            marks=marks[pupil.pk],
+            today_code=today.code if today else None,
+            year_start=year_start,
+            admission=pupil.admission_date,
+        ).badges
+        if badges:
+            found[pupil.pk] = badges
+    return found
 
 
 def _marks(pupils: list[Pupil], day: date, session: Session) -> dict[int, Mark]:
@@ -252,8 +296,10 @@ def _show(
     sheet: Sheet,
     form: RegisterForm,
     problems: list[ErrorLink] | None = None,
+    badges: dict[int, tuple[str, ...]] | None = None,
 ) -> HttpResponse:
-    rows = form.rows()
+    badges = badges or {}
+    rows = [replace(r, badges=badges.get(r.pupil_id, ())) for r in form.rows()]
     errors = [*(problems or []), *(error_links(form, form.anchors()) if form.is_bound else [])]
     context = {
         "sheet": sheet,

@@ -109,7 +109,14 @@ def office_record_reason(request: common.HtmxHttpRequest, pupil_id: int) -> Http
         pairs = [(marks[mark_id], seen) for mark_id, seen in form.chosen()]
         code, reason = form.cleaned_data["code"], form.cleaned_data["reason"]
         try:
-            record_absence_reason(actor=request.user, marks=pairs, code=code, reason=reason)
+            record_absence_reason(
+                actor=request.user,
+                marks=pairs,
+                code=code,
+                reason=reason,
+                reason_key=form.cleaned_data["reason_key"],
+                evidence=form.cleaned_data["evidence"],
+            )
         except FollowUpError as e:
             form.add_error(None, _sentence(str(e)))
         else:

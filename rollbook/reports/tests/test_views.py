@@ -200,3 +200,13 @@ def test_home_has_no_report_links_for_a_class_teacher(client, oakfield, on_wedne
     html = client.get(reverse("home")).content.decode()
 
     assert "This week so far" in html and "Look closer" not in html
+
+
+def test_home_links_every_member_of_staff_to_the_policy_to_confirm(client, oakfield, on_wednesday):
+    from rollbook.core.models import Role
+
+    client.force_login(builders.staff(oakfield.school, "teacher", Role.TEACHER))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("policy:read")}"' in html
