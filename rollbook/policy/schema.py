@@ -192,6 +192,8 @@ class Reward:
     prize: str = ""
     per_year_group: bool = False
     message_parents: bool = False  # queue a positive text home for each award recorded
+    # Punctuality counts too (S002-22): at most this many lates (L or U) in the period.
+    max_lates: int | None = Field(None, ge=0)
 
 
 @dataclass(config=STRICT, kw_only=True)

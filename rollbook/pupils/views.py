@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from rollbook.absences.rules import reason_code
 from rollbook.core import access, calendar
 from rollbook.core.models import Role, School
 from rollbook.privacy import rules as privacy_rules
@@ -34,6 +35,7 @@ from rollbook.registers.actions import MarkError, change_mark
 from rollbook.registers.models import Mark
 from rollbook.registers.queries import pupil_tallies
 from rollbook.registers.rules import Rate
+from rollbook.registers.taking import EVIDENCE_TYPES, evidence_note
 
 PAGE_SIZE = 50
 LATE_CODES = ("L", "U")
@@ -156,6 +158,8 @@ def pupil_detail(request: HtmxHttpRequest, pupil_id: int) -> HttpResponse:
         "can_amend": bool(roles & access.OFFICE_ROLES),
         "previous": list(pupil.previous_attendance.all()),
         "can_export_data": privacy_rules.may_export(roles),
+        # S003-57: the goal pastoral staff set (rewards), its progress on the goal page.
+        "goal": pupil.personal_goals.filter(ended_on__isnull=True).first(),
     }
     return render(request, "pupils/pupil_detail.html", context)
 
@@ -191,11 +195,19 @@ class AmendMarkForm(forms.Form):
         help_text="For example, 'Parent phoned at 10:15: ill with a temperature'.",
         error_messages={"required": "Enter the reason for the change"},
     )
+    evidence = forms.ChoiceField(
+        label="Evidence seen",
+        required=False,
+        choices=[("", "None"), *EVIDENCE_TYPES],
+        help_text="Needed for M (an appointment), and for I when the pupil is flagged "
+        "“evidence required”.",
+        error_messages={"invalid_choice": "Choose the evidence you saw from the list"},
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, mark: Mark, date_of_birth: date, **kwargs):
+    def __init__(self, *args, mark: Mark, date_of_birth: date, evidence_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mark = mark
+        self.mark, self.evidence_required = mark, evidence_required
         choices = code_choices(mark.date, date_of_birth)
         self.fields["code"].choices = [("", "Choose a code"), *choices]
         self.initial.setdefault("expected_version", mark.version)
@@ -207,6 +219,23 @@ class AmendMarkForm(forms.Form):
             self.add_error("minutes_late", "Only give minutes late with L or U")
         elif code and (code, minutes) == (self.mark.code, self.mark.minutes_late):
             self.add_error("code", f"The mark is already {code}: choose a different code")
+        elif code and "evidence" not in self.errors:
+            # The same rule as the office's Today page (S002-69, S002-68).
+            _, problem = reason_code(
+                code=code,
+                reason_key="",
+                evidence=data.get("evidence", ""),
+                evidence_required=self.evidence_required,
+            )
+            if problem:
+                self.add_error(*problem)
+        return data
+
+    def change(self) -> dict:
+        """change_mark's arguments: the evidence seen goes into the reason."""
+        data = dict(self.cleaned_data)
+        if note := evidence_note(data.pop("evidence", "")):
+            data["reason"] = f"{data['reason']} ({note})"
         return data
 
     def refused(self, message: str) -> None:
@@ -243,10 +272,15 @@ def amend_mark(request: HtmxHttpRequest, pupil_id: int, mark_id: int) -> HttpRes
     pupil, mark = _amendable_mark(request.user, pupil_id, mark_id)
     old = mark.code
     data = request.POST if request.method == "POST" else None
-    form = AmendMarkForm(data, mark=mark, date_of_birth=pupil.date_of_birth)
+    form = AmendMarkForm(
+        data,
+        mark=mark,
+        date_of_birth=pupil.date_of_birth,
+        evidence_required=pupil.evidence_required,
+    )
     if form.is_valid():
         try:
-            change_mark(actor=request.user, mark=mark, **form.cleaned_data)
+            change_mark(actor=request.user, mark=mark, **form.change())
         except MarkError as e:
             form.refused(str(e))
         else:

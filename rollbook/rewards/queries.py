@@ -24,6 +24,7 @@ from rollbook.registers.queries import marks_on_roll, pupil_tallies
 from rollbook.registers.rules import tally_counts
 from rollbook.rewards import rules
 from rollbook.rewards.models import Award, PrizeDraw
+from rollbook.rewards.qualifying import LATE_CODES
 
 PART_TIME_CODE = "C2"  # a part-time timetable shows as C2 marks in the period
 CAREER_START = date(1990, 1, 1)  # before any mark Rollbook holds
@@ -259,6 +260,18 @@ def pupil_rewards(policy: Policy) -> list[Reward]:
     return [r for r in policy.rewards if r.measure in ("pupil_pct", "improvement")]
 
 
+def late_counts(school: School, first: date, last: date) -> dict[int, int]:
+    """Lates (L or U marks) per pupil in [first, last], inside each pupil's time on roll."""
+    rows = (
+        marks_on_roll(school, first, last)
+        .filter(code__in=LATE_CODES)
+        .values("pupil_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["pupil_id"]: row["n"] for row in rows}
+
+
 def award_list(
     school: School, reward: Reward, calendar: SchoolCalendar, *, as_of: date, pupils=None
 ) -> AwardList:
@@ -280,6 +293,9 @@ def award_list(
         chosen.sort(key=lambda p: list(improvements).index(p["pk"]))
     else:
         chosen = [p for p in pupils if rules.pupil_qualifies(tallies.get(p["pk"]), reward)]
+    if reward.max_lates is not None:  # punctuality as well as attendance (S002-22)
+        lates = late_counts(school, period.first, period.last)
+        chosen = [p for p in chosen if lates.get(p["pk"], 0) <= reward.max_lates]
     awarded = set(
         Award.objects.filter(
             school=school,

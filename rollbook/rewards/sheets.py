@@ -14,15 +14,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count
-
 from rollbook.core.calendar import SchoolCalendar
 from rollbook.core.models import School
 from rollbook.policy.schema import Policy, Reward
 from rollbook.registers.queries import marks_on_roll, pupil_tallies, tallies_by
 from rollbook.rewards import qualifying, queries, rules
 from rollbook.rewards.models import Award, Treat
-from rollbook.rewards.queries import _name, _pupils_on
+from rollbook.rewards.queries import _name, _pupils_on, late_counts
 
 COMPARISONS = {
     "half_term": "this half-term with the one before",
@@ -30,18 +28,6 @@ COMPARISONS = {
     "four_weeks": "the last 4 school weeks with the 4 before",
 }
 DEFAULT_MIN_POSSIBLE = 10  # one school week in each period: judge nobody on a handful of sessions
-
-
-def late_counts(school: School, first: date, last: date) -> dict[int, int]:
-    """Lates (L or U marks) per pupil in [first, last], inside each pupil's time on roll."""
-    rows = (
-        marks_on_roll(school, first, last)
-        .filter(code__in=qualifying.LATE_CODES)
-        .values("pupil_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["pupil_id"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)

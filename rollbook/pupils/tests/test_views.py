@@ -23,8 +23,9 @@ TODAY = date(2026, 5, 7)  # Thursday in Summer 1, 2025/26
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # The pupil page: session, user, the user's roles with their schools (once a request, for
 # access, the page and the header), the pupil, terms, closures, marks, contacts, mark
-# revisions, the roles of the people who changed marks and attendance at previous schools (CTF).
-QUERIES_PROFILE_PAGE = 11
+# revisions, the roles of the people who changed marks, attendance at previous schools (CTF)
+# and the personal attendance goal (rewards).
+QUERIES_PROFILE_PAGE = 12
 
 
 @pytest.fixture(autouse=True)
@@ -474,6 +475,35 @@ def test_an_amendment_must_make_sense(client, office, amy, data, message):
     assert n_mark(amy).code == "N"
 
 
+def test_an_amendment_to_m_needs_the_evidence_seen_and_records_it(client, office, amy):
+    """S002-69 on the pupil page as on the Today page: no M without the evidence seen."""
+    client.force_login(office)
+    url, data = (
+        amend_url(amy, n_mark(amy)),
+        {"code": "M", "reason": "Dentist", "expected_version": 1},
+    )
+
+    refused = client.post(url, data).content.decode()
+    client.post(url, data | {"evidence": "appointment_card"})
+
+    assert "Say what evidence of the appointment you saw" in refused
+    assert n_mark(amy).code == "M"
+    revision = MarkRevision.objects.get(mark=n_mark(amy))
+    assert revision.reason == "Dentist (evidence seen: appointment card)"
+
+
+def test_illness_for_a_pupil_flagged_evidence_required_needs_the_evidence(client, office, amy):
+    """S002-68: without evidence the office records O instead (or gives the evidence)."""
+    type(amy).objects.filter(pk=amy.pk).update(evidence_required=True)
+    client.force_login(office)
+    url, data = amend_url(amy, n_mark(amy)), {"code": "I", "reason": "Ill", "expected_version": 1}
+
+    refused = client.post(url, data).content.decode()
+    assert "This pupil needs evidence for illness" in refused and n_mark(amy).code == "N"
+    client.post(url, data | {"evidence": "prescription"})
+    assert n_mark(amy).code == "I"
+
+
 def test_a_late_can_be_recorded_with_minutes(client, office, amy):
     client.force_login(office)
 
@@ -542,3 +572,21 @@ def test_amending_accepts_only_get_and_post(client, office, amy):
     client.force_login(office)
 
     assert client.put(amend_url(amy, n_mark(amy))).status_code == 405
+
+
+def test_the_profile_shows_the_pupils_personal_goal(client, office, amy):
+    """S003-57: the goal pastoral staff set (rewards) is on the pupil's page, linked to its
+    progress."""
+    from decimal import Decimal
+
+    from rollbook.rewards.actions import set_goal
+
+    client.force_login(office)
+    before = client.get(reverse("pupils:detail", args=[amy.pk])).content.decode()
+    set_goal(actor=office, pupil=amy, target_pct=Decimal("96.5"), note="", today=TODAY)
+
+    after = client.get(reverse("pupils:detail", args=[amy.pk])).content.decode()
+
+    assert "Personal attendance goal" in before and "None set" in before
+    assert "96.5% this year, set 7 May 2026" in after
+    assert f'href="{reverse("rewards:goal", args=[amy.pk])}"' in after
