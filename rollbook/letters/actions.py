@@ -456,14 +456,14 @@ def generate_term_letters(
                 )
             )
         created = Letter.objects.bulk_create(letters)  # the unique constraint backs up `done`
-        batch = LetterBatch.objects.create(
+        batch = _new_batch(
+            actor=actor,
             school=school,
+            letters=created,
             week_start=rules.week_of(today)[0],
             title=f"{term.name} term attendance letters",
-            created_at=now,
-            created_by=audit.user_or_none(actor),
+            now=now,
         )
-        batch.letters.set(created)
         audit.record(
             "letter.termly_generated",
             actor=actor,
@@ -559,14 +559,14 @@ def generate_class_letter(
             raise LetterError(
                 f"Class {group.name} already has this letter today: see the letters list."
             ) from None
-        batch = LetterBatch.objects.create(
+        batch = _new_batch(
+            actor=actor,
             school=school,
+            letters=created,
             week_start=rules.week_of(today)[0],
             title=f"{letters[0].subject} (class {group.name})",
-            created_at=now,
-            created_by=audit.user_or_none(actor),
+            now=now,
         )
-        batch.letters.set(created)
         audit.record(
             "letter.class_generated",
             actor=actor,
@@ -590,13 +590,9 @@ def create_batch(*, actor, school: School, week: tuple[date, date]) -> LetterBat
         letters = list(queries.draft_letters_in_week(school, week))
         if not letters:
             raise LetterError("There are no draft letters in that week.")
-        batch = LetterBatch.objects.create(
-            school=school,
-            week_start=week[0],
-            created_at=timezone.now(),
-            created_by=audit.user_or_none(actor),
+        batch = _new_batch(
+            actor=actor, school=school, letters=letters, week_start=week[0], now=timezone.now()
         )
-        batch.letters.set(letters)
         audit.record(
             "letter_batch.created",
             actor=actor,
@@ -607,6 +603,21 @@ def create_batch(*, actor, school: School, week: tuple[date, date]) -> LetterBat
         )
         transaction.on_commit(lambda: _enqueue_batch(batch.pk))
         return batch
+
+
+def _new_batch(
+    *, actor, school: School, letters, week_start: date, now: datetime, title: str = ""
+) -> LetterBatch:
+    """A print batch of `letters` (the caller audits it and queues its build)."""
+    batch = LetterBatch.objects.create(
+        school=school,
+        week_start=week_start,
+        title=title,
+        created_at=now,
+        created_by=audit.user_or_none(actor),
+    )
+    batch.letters.set(letters)
+    return batch
 
 
 def _enqueue_batch(batch_id: int) -> None:
