@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
@@ -156,7 +157,9 @@ def published_policy_pdf(request, urn: str):
     record = SchoolPolicy.objects.filter(school=school, active=True).first()
     stored = PublishedPolicyPdf.objects.filter(policy=record).first() if record else None
     if stored is None:
-        if record is not None:
+        # The URL is public: one render queued per version every few minutes, however many
+        # people ask meanwhile (the task itself is idempotent; this bounds the queue).
+        if record is not None and cache.add(f"published-pdf-queued:{record.pk}", True, 300):
             transaction.on_commit(lambda: enqueue_published_pdf(record.pk))
         messages.info(request, "The PDF is being prepared: try again in a minute.")
         return redirect("policy:published", urn=urn)

@@ -169,3 +169,18 @@ def test_staff_find_the_link_on_the_alerts_page(client, school):
     page = client.get(reverse("policy:alerts")).content.decode()
 
     assert reverse("policy:published", args=[school.urn]) in page
+
+
+def test_many_requests_before_the_pdf_is_ready_queue_one_render(
+    client, school, django_capture_on_commit_callbacks
+):
+    """The PDF URL is public: asking again and again must not fill the task queue."""
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("policy:published_pdf", args=[school.urn])
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        answers = [client.get(url).status_code for _ in range(5)]
+
+    assert answers == [302] * 5 and len(callbacks) == 1
