@@ -472,7 +472,6 @@ def generate_term_letters(
             term=term.key,
             letters=len(created),
         )
-        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
         transaction.on_commit(lambda: _enqueue_render(school.pk))
         return batch
 
@@ -576,7 +575,6 @@ def generate_class_letter(
             group_id=group.pk,
             letters=len(created),
         )
-        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
         transaction.on_commit(lambda: _enqueue_render(school.pk))
         return batch
 
@@ -601,14 +599,14 @@ def create_batch(*, actor, school: School, week: tuple[date, date]) -> LetterBat
             week_start=week[0].isoformat(),
             letters=[letter.pk for letter in letters],
         )
-        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
         return batch
 
 
 def _new_batch(
     *, actor, school: School, letters, week_start: date, now: datetime, title: str = ""
 ) -> LetterBatch:
-    """A print batch of `letters` (the caller audits it and queues its build)."""
+    """A print batch of `letters`, its build queued for when the transaction commits (the
+    caller audits it)."""
     batch = LetterBatch.objects.create(
         school=school,
         week_start=week_start,
@@ -617,6 +615,7 @@ def _new_batch(
         created_by=audit.user_or_none(actor),
     )
     batch.letters.set(letters)
+    transaction.on_commit(lambda: _enqueue_batch(batch.pk))
     return batch
 
 

@@ -20,18 +20,9 @@ from rollbook.pupils import mapping as m
 from rollbook.pupils.actions import save_pupils
 from rollbook.pupils.models import ImportMapping, ImportRun
 from rollbook.registers.actions import save_marks
-from rollbook.registers.importing import PupilFacts
+from rollbook.registers.queries import pupil_facts
 
 Status = ImportRun.Status
-
-
-def facts(school: School) -> dict[str, PupilFacts]:
-    return {
-        upn: PupilFacts(pk, admitted, left, dob)
-        for upn, pk, admitted, left, dob in school.pupils.values_list(
-            "upn", "pk", "admission_date", "leaving_date", "date_of_birth"
-        )
-    }
 
 
 def check(school: School, kind: str, table: m.Table, mapping: dict[str, str], progress=None):
@@ -40,7 +31,9 @@ def check(school: School, kind: str, table: m.Table, mapping: dict[str, str], pr
     if kind == m.PUPILS:
         rows, errors = m.check_pupils(raw, progress)
     else:
-        rows, errors = m.check_marks(raw, facts(school), school.calendar(), progress)
+        rows, errors = m.check_marks(
+            raw, pupil_facts(school.pupils.all()), school.calendar(), progress
+        )
     return raw, rows, m.sorted_errors(table.errors, errors)
 
 

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 
 from rollbook.core.models import School
 from rollbook.registers.codes import REFORM_2024
+from rollbook.registers.importing import PupilFacts
 from rollbook.registers.models import Mark
 from rollbook.registers.rules import Tally, tally_counts
 
@@ -47,3 +48,13 @@ def pupil_tallies(
     if pupil_ids is not None:
         marks = marks.filter(pupil_id__in=list(pupil_ids))
     return tallies_by(marks, "pupil_id")
+
+
+def pupil_facts(pupils) -> dict[str, PupilFacts]:
+    """{UPN: what the marks checks need to know} for a queryset of pupils (one query)."""
+    return {
+        upn: PupilFacts(pk, admitted, left, dob)
+        for upn, pk, admitted, left, dob in pupils.values_list(
+            "upn", "pk", "admission_date", "leaving_date", "date_of_birth"
+        )
+    }

@@ -10,8 +10,9 @@ from rollbook.api import scope
 from rollbook.api.routers import ERRORS
 from rollbook.api.schemas import MarkIn, MarkPage, MarksSaved
 from rollbook.registers.actions import save_marks
-from rollbook.registers.importing import PupilFacts, check_duplicates, parse_mark_row
+from rollbook.registers.importing import check_duplicates, parse_mark_row
 from rollbook.registers.models import Mark, Source
+from rollbook.registers.queries import pupil_facts
 
 FROM, TO = Query(..., alias="from"), Query(..., alias="to")  # required, inclusive
 router = Router(tags=["marks"])
@@ -86,12 +87,7 @@ def put_marks(request, payload: list[MarkIn]):
     if len(payload) > MAX_BATCH:
         raise invalid([{"field": "", "message": f"at most {MAX_BATCH} marks in one request"}])
     upns = {item.upn for item in payload}
-    pupils = {
-        upn: PupilFacts(pk, admitted, left, dob)
-        for upn, pk, admitted, left, dob in school.pupils.filter(upn__in=upns).values_list(
-            "upn", "pk", "admission_date", "leaving_date", "date_of_birth"
-        )
-    }
+    pupils = pupil_facts(school.pupils.filter(upn__in=upns))
     calendar = school.calendar()
     rows, errors = [], []
     for index, item in enumerate(payload):
