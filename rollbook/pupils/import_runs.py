@@ -25,6 +25,11 @@ from rollbook.registers.queries import pupil_facts
 Status = ImportRun.Status
 
 
+def saved_mapping(school: School, kind: str, source: str) -> ImportMapping | None:
+    """The columns chosen last time for this source (its name matched ignoring case)."""
+    return ImportMapping.objects.filter(school=school, kind=kind, source__iexact=source).first()
+
+
 def check(school: School, kind: str, table: m.Table, mapping: dict[str, str], progress=None):
     """(mapped rows, parsed rows, every problem in line order) for a file and its mapping."""
     raw = m.apply_mapping(table, mapping)
@@ -117,9 +122,9 @@ def _save(run: ImportRun, rows):
         result = save_pupils(actor=actor, school=school, rows=rows, source=label)
     else:
         result = save_marks(actor=actor, school=school, rows=rows, reason=f"imported from {label}")
-    saved = ImportMapping.objects.filter(
-        school=school, kind=run.kind, source__iexact=run.source
-    ).first() or ImportMapping(school=school, kind=run.kind, source=run.source)
+    saved = saved_mapping(school, run.kind, run.source) or ImportMapping(
+        school=school, kind=run.kind, source=run.source
+    )
     saved.mapping, saved.saved_at, saved.saved_by = run.mapping, timezone.now(), actor
     saved.save()
     audit.record(

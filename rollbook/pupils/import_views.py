@@ -26,7 +26,6 @@ from rollbook.core.models import School
 from rollbook.privacy.uploads import CsvFileField
 from rollbook.pupils import import_runs
 from rollbook.pupils import mapping as m
-from rollbook.pupils.models import ImportMapping
 
 SESSION_KEY = "rollbook_csv_import"
 
@@ -71,10 +70,6 @@ def _pending(request: HttpRequest, school: School) -> dict | None:
     return pending
 
 
-def _saved(school: School, kind: str, source: str) -> ImportMapping | None:
-    return ImportMapping.objects.filter(school=school, kind=kind, source__iexact=source).first()
-
-
 @require_http_methods(["GET", "POST"])
 def csv_import(request: HttpRequest) -> HttpResponse:
     """Step 1: the upload."""
@@ -101,7 +96,7 @@ def csv_import_map(request: HttpRequest) -> HttpResponse:
         return redirect("pupils:csv_import")  # nothing uploaded (or the session has ended)
     kind = pending["kind"]
     table = m.read_table(pending["text"])
-    saved = _saved(school, kind, pending["source"])
+    saved = import_runs.saved_mapping(school, kind, pending["source"])
     context = {
         "pending": pending,
         "headers": table.headers,
